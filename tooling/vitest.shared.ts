@@ -1,0 +1,26 @@
+/**
+ * Shared vitest settings for every TAM workspace package.
+ *
+ * Tests resolve `@tam/*` imports through the `@tam/source` export condition, so they run against
+ * TypeScript sources without a build.
+ */
+import { defineConfig, type ViteUserConfig } from "vitest/config";
+
+/** Export conditions tried first when a test imports a workspace package. */
+const SOURCE_CONDITIONS = ["@tam/source", "import", "module", "node", "default"];
+
+/** Build a package's vitest config from the shared defaults. */
+export function tamVitestConfig(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
+  return defineConfig({
+    resolve: { conditions: SOURCE_CONDITIONS },
+    ssr: { resolve: { conditions: SOURCE_CONDITIONS, externalConditions: ["@tam/source"] } },
+    test: {
+      environment: "node",
+      include: ["test/**/*.test.ts"],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      pool: "forks",
+      ...overrides,
+    },
+  });
+}
