@@ -1,0 +1,78 @@
+// Drives the CLI program in-process with test scenarios: exit codes, validation, report files.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main } from "../src/main.js";
+import type { ScenarioReport } from "../src/report/report.js";
+import { countingScenario, noStepsScenario } from "./fixtures.js";
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(new Command("tam-harness"), argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    execution: "in-process",
+    scenarios: [countingScenario, noStepsScenario],
+  });
+  return { code, out, err };
+}
+
+const tempOut = (): string => mkdtempSync(join(tmpdir(), "tam-harness-"));
+
+describe("tam-harness program", () => {
+  it("lists scenarios", async () => {
+    const { code, out } = await run(["list"]);
+    expect(code).toBe(EXIT_OK);
+    expect(out).toContain("counting");
+    expect(out).toContain("no-steps");
+  });
+
+  it("runs a scenario, writes report.json and report.html, exits 0 when checks pass", async () => {
+    const dir = tempOut();
+    const { code, out } = await run(["run", "counting", "--seeds", "3", "--quick", "--out", dir]);
+    expect(code).toBe(EXIT_OK);
+    expect(out).toContain("1/1 checks passed");
+    const report = JSON.parse(readFileSync(join(dir, "counting", "report.json"), "utf8")) as ScenarioReport;
+    expect(report.seeds).toEqual([1, 2, 3]);
+    expect(report.config).toEqual({ steps: 4, target: 5 });
+    expect(report.final["last"]).toMatchObject({ mean: 6, min: 3, max: 9 });
+    expect(report.series["count"]?.["2"]).toHaveLength(4);
+    expect(report.provenance.node).toBe(process.version);
+    expect(report.provenance.packages["@tam/harness"]).toMatch(/^\d+\.\d+\.\d+/);
+    expect(readFileSync(join(dir, "counting", "report.html"), "utf8")).toContain("<svg");
+  });
+
+  it("exits 1 when a check fails, and still writes the report", async () => {
+    const dir = tempOut();
+    const failing = { ...countingScenario, quick: { steps: 4, target: 11 } };
+    const code = await main(new Command("tam-harness"), ["run", "counting", "--quick", "--seed", "1", "--out", dir], {
+      out: () => undefined,
+      err: () => undefined,
+      execution: "in-process",
+      scenarios: [failing],
+    });
+    expect(code).toBe(EXIT_CHECK_FAILED);
+    const report = JSON.parse(readFileSync(join(dir, "counting", "report.json"), "utf8")) as ScenarioReport;
+    expect(report.passed).toBe(false);
+    expect(report.checks[0]).toMatchObject({ name: "target within limit", observed: "11", pass: false });
+  });
+
+  it.each([
+    [["run", "nope"], /unknown scenario "nope" \(known: counting, no-steps, or "all"\)/],
+    [["run", "counting", "--seeds", "x"], /--seeds must be an integer \(got "x"\)/],
+    [["run", "counting", "--steps", "0"], /--steps must be an integer >= 1 \(got 0\)/],
+    [["run", "no-steps", "--steps", "3"], /has no "steps" setting/],
+    [["run", "counting", "--backend", "gpu"], /argument 'gpu' is invalid/],
+    [["run", "counting", "--bogus"], /unknown option '--bogus'/],
+    [["frobnicate"], /unknown command 'frobnicate'/],
+  ])("exits 2 with a message naming the problem, running nothing: %j", async (argv, message) => {
+    const dir = tempOut();
+    const { code, err } = await run([...argv, "--out", dir]);
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toMatch(message);
+    expect(existsSync(join(dir, "counting"))).toBe(false);
+  });
+});

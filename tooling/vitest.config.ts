@@ -1,0 +1,3 @@
+import { tamVitestConfig } from "./vitest.shared.ts";
+
+export default tamVitestConfig();

@@ -1,0 +1,26 @@
+// One typedoc site for every public @tam package (private packages are not documented until they
+// are published). Output goes to docs/api/ (git-ignored).
+import { readdirSync, readFileSync } from "node:fs";
+
+const publicPackages = readdirSync("packages", { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => `packages/${d.name}`)
+  .filter((dir) => JSON.parse(readFileSync(`${dir}/package.json`, "utf8")).private !== true);
+
+/** @type {Partial<import("typedoc").TypeDocOptions>} */
+const config = {
+  name: "TAM",
+  entryPointStrategy: "packages",
+  entryPoints: publicPackages,
+  packageOptions: {
+    entryPoints: ["src/index.ts"],
+    tsconfig: "tsconfig.build.json",
+  },
+  out: "docs/api",
+  readme: "README.md",
+  disableSources: true,
+  treatWarningsAsErrors: true,
+  includeVersion: false,
+};
+
+export default config;
