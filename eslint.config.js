@@ -1,5 +1,6 @@
 // ESLint flat config for the whole workspace: type-aware typescript-eslint rules, zero warnings.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -22,7 +23,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ["*.js", "*.mjs", "tooling/scripts/*.mjs", "tooling/*.ts"],
+          allowDefaultProject: ["*.js", "*.mjs", "tooling/*.mjs", "tooling/scripts/*.mjs"],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -40,5 +41,6 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
 );
