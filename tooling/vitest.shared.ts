@@ -20,6 +20,8 @@ export function tamVitestConfig(overrides: ViteUserConfig["test"] = {}): ViteUse
       testTimeout: 60_000,
       hookTimeout: 60_000,
       pool: "forks",
+      // The JSON report feeds tooling/scripts/test-summary.mjs (the closing line of CI).
+      reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
       ...overrides,
     },
   });

@@ -3,7 +3,9 @@
  */
 import { mkdir, access, constants } from "node:fs/promises";
 import { resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import type { Command } from "commander";
+import { CommanderError, Option } from "commander";
+import { initBackend } from "@tam/tensor-backend";
 import type { BackendName, Scenario } from "./scenario.js";
 import { SCENARIOS } from "./scenarios/index.js";
 import { selectScenarios } from "./registry.js";
@@ -103,11 +105,12 @@ async function runCommand(name: string, flags: RunFlags, io: ProgramIo): Promise
   const quick = flags.quick === true;
   const plans = scenarios.map((scenario) => ({
     scenario,
-    config: resolveConfig(scenario, { quick, steps }) as Record<string, unknown>,
+    config: resolveConfig(scenario, { quick, steps }),
     seeds: seedList({ seed, seeds }, scenario.defaultSeeds),
   }));
   const outDir = resolve(flags.out);
   await ensureWritableDir(outDir);
+  if (flags.backend !== undefined) await ensureBackendLoads(flags.backend);
 
   let failed = false;
   for (const plan of plans) {
@@ -130,6 +133,15 @@ async function runCommand(name: string, flags: RunFlags, io: ProgramIo): Promise
     failed ||= !report.passed;
   }
   return failed ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+/** A forced backend that cannot load is a usage error, reported before any seed starts. */
+async function ensureBackendLoads(backend: BackendName): Promise<void> {
+  try {
+    await initBackend({ backend });
+  } catch (error) {
+    throw new UsageError(`--backend ${backend} cannot be used: ${(error as Error).message}`);
+  }
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Turns a scenario's defaults, `--quick` overrides and command-line flags into one validated config.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import type { Scenario } from "./scenario.js";
 import { UsageError } from "./usage-error.js";
 

@@ -10,6 +10,8 @@ import { defineScenario, type Check, type SeedResult } from "../scenario.js";
 const VERIFY_SIZE = 24;
 /** Largest accepted |difference| between the backend's and the host's float32 product. */
 const VERIFY_TOLERANCE = 1e-3;
+/** What the notes record as `requested` when no backend was forced. */
+const AUTO = "auto";
 /** Backends in preference order (DESIGN.md "The tensor backend"). */
 const PREFERENCE = ["tensorflow", "wasm", "cpu"] as const;
 
@@ -48,14 +50,14 @@ export const backendScenario = defineScenario({
     return Promise.resolve({
       series: { matmulMs: timings },
       final: { matmulMedianMs: medianMs, gflops: (2 * n * n * n) / (medianMs * 1e6), maxAbsError },
-      notes: { backend: info.name, forced: info.forced, reason: info.reason, attempts: info.attempts, requested: ctx.backend ?? null },
+      notes: { backend: info.name, forced: info.forced, reason: info.reason, attempts: info.attempts, requested: ctx.backend ?? AUTO },
     });
   },
   checks(_config, results): Check[] {
     return results.flatMap((result) => {
       const notes = result.notes ?? {};
-      const name = String(notes["backend"]);
-      const requested = notes["requested"];
+      const name = noteString(notes, "backend");
+      const requested = noteString(notes, "requested");
       const attempts = (notes["attempts"] ?? []) as readonly { name: string; ok: boolean }[];
       const firstOk = attempts.find((a) => a.ok)?.name;
       const maxAbsError = result.final["maxAbsError"] ?? Number.NaN;
@@ -66,7 +68,7 @@ export const backendScenario = defineScenario({
           observed: name,
           pass: (PREFERENCE as readonly string[]).includes(name),
         },
-        requested === null
+        requested === AUTO
           ? {
               name: "preference order respected",
               expected: `the first of ${PREFERENCE.join(" > ")} that loads (${firstOk ?? "none"})`,
@@ -75,7 +77,7 @@ export const backendScenario = defineScenario({
             }
           : {
               name: "forced backend honoured",
-              expected: String(requested),
+              expected: requested,
               observed: name,
               pass: requested === name,
             },
@@ -109,6 +111,11 @@ function verifyProduct(seedA: number, seedB: number): number {
     }
     return worst;
   });
+}
+
+function noteString(notes: Readonly<Record<string, unknown>>, key: string): string {
+  const value = notes[key];
+  return typeof value === "string" ? value : `(missing ${key})`;
 }
 
 function median(values: readonly number[]): number {
