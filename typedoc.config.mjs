@@ -17,9 +17,13 @@ const config = {
     tsconfig: "tsconfig.build.json",
   },
   out: "docs/api",
-  readme: "README.md",
+  readme: "docs/api-home.md",
   disableSources: true,
   treatWarningsAsErrors: true,
+  // Every export carries a doc comment (a missing one fails the docs build).
+  // Properties are left out: zod schemas expose generated members (enum keys) that have no source comment.
+  validation: { notExported: true, invalidLink: true, notDocumented: true },
+  requiredToBeDocumented: ["Enum", "EnumMember", "Variable", "Function", "Class", "Interface", "Method", "Accessor", "TypeAlias"],
   includeVersion: false,
 };
 
