@@ -1,0 +1,482 @@
+/**
+ * The growth planner: one cycle per call, per object (seed 002 Progress Update L1248-1253, Save State
+ * L1334-1341; SEED-INVENTORY §3.5-§3.8):
+ * 1. enforce budgets (prune only when over: zero by Taylor for `C_active`, remove for `C_struct` and
+ *    per-depth caps);
+ * 2. shortlist: toggle-mask gradients on m fresh batches → frontier regions → SNR → NMS;
+ * 3. probe: shadow-Δ micro-rollouts (K tiny steps, Frozen by default) → mean ΔLoss on fresh batches;
+ * 4. commit ≤ 2 regions by mean ΔLoss (ties: win-rate, then variance), warm-started from Δ; at the cap a
+ *    region may displace the weakest Hot cells only when its gain exceeds their Taylor scores;
+ * 5. help a struggling object (stall or large help_ratio) with ≤ 1 consistent helper commit;
+ * 6. optional LOO calibration of the Taylor score; optional Relaxed probes switched on by the measured gap
+ *    between predicted and realised gains.
+ * The cycle is generic over {@link GrowthObject}s and {@link Region}s through {@link PlannerModel}.
+ */
+import { type Rng } from "@tam/tensor-backend";
+import { z } from "zod";
+
+import {
+  ACTIVE_EPSILON,
+  EVAL_BATCHES,
+  HELP_RATIO_THRESHOLD,
+  LOO_SUBSET,
+  MAX_COMMITS_PER_OBJECT,
+  MAX_HELPER_COMMITS,
+  NMS_MAX_IOU,
+  PROBE_LEARNING_RATE,
+  RELAXED_GAP_FRACTION,
+  RELAXED_GAP_WINDOW,
+  RELAXED_TRUST_WEIGHT,
+  ROLLOUT_STEPS,
+  SHORTLIST_SIZE,
+  SNR_BATCHES,
+  STALL_TOLERANCE,
+  STALL_WINDOW,
+} from "./constants.js";
+import { rankByEvidence } from "./decision.js";
+import { nonMaximumSuppression } from "./diversity.js";
+import { generateFrontier, regionGradients, type FrontierGradients } from "./frontier.js";
+import type { GrowthObject } from "./growth-object.js";
+import { helpRatio, isStalled } from "./help-signals.js";
+import { calibrateTaylor } from "./loo-calibration.js";
+import { disposeBatch, type Batch } from "./loss.js";
+import { microRollout, type RolloutResult } from "./micro-rollout.js";
+import type { PlannerEvent, RegionRecord } from "./planner-events.js";
+import type { BatchPurpose, BatchSource, PlannerModel } from "./planner-model.js";
+import { REGION_KINDS, sharedKeys, sortedUnique, type Region } from "./region.js";
+import { regionSnr } from "./snr.js";
+import { binarySearch } from "./sparse-masked-linear.js";
+import { pruneRanking } from "./taylor-prune.js";
+
+const budgetSchema = z.object({ structCap: z.number().int().min(0), activeCap: z.number().int().min(0) }).strict();
+
+/** The planner's configuration (zod; every field has a default). */
+export const plannerConfigSchema = z
+  .object({
+    /** m: SNR batches (seed L1251). */
+    snrBatches: z.number().int().min(2).default(SNR_BATCHES),
+    /** K: micro-rollout tiny steps (seed L1251). */
+    rolloutSteps: z.number().int().min(1).max(3).default(ROLLOUT_STEPS),
+    /** Fresh evaluation batches per cycle (ADR 0302). */
+    evalBatches: z.number().int().min(1).default(EVAL_BATCHES),
+    /** Commits per object per cycle; the seed's hard rule caps it at 2 (L1607). */
+    maxCommitsPerObject: z.number().int().min(0).max(MAX_COMMITS_PER_OBJECT).default(MAX_COMMITS_PER_OBJECT),
+    /** Candidates probed per object per cycle (ADR 0301). */
+    shortlistSize: z.number().int().min(1).default(SHORTLIST_SIZE),
+    /** τ_snr: candidates below it are not shortlisted (seed L1651). */
+    snrThreshold: z.number().min(0).default(0),
+    /** A region is committed only when its mean ΔLoss exceeds this (D-14 sign: positive = better). */
+    minGain: z.number().min(0).default(0),
+    /** Means within the same bucket of this width tie (then win-rate, then variance). */
+    tieTolerance: z.number().min(0).default(0),
+    /** Tiny-step size of probes (ADR 0302). */
+    probeLearningRate: z.number().positive().default(PROBE_LEARNING_RATE),
+    /** ε of C_active, a_R and the Taylor exclusion (ADR 0302). */
+    epsilon: z.number().min(0).default(ACTIVE_EPSILON),
+    /** SNR preconditioning of Cold gradients (ADR 0301). */
+    precondition: z.enum(["rms", "none"]).default("rms"),
+    /** Frontier options (ADR 0301). */
+    frontier: z
+      .object({
+        kinds: z.array(z.enum(REGION_KINDS)).min(1).default([...REGION_KINDS]),
+        gradientSeeds: z.number().int().min(0).optional(),
+        randomSeeds: z.number().int().min(0).optional(),
+        sliceMaxCells: z.number().int().min(1).optional(),
+        keepFraction: z.number().min(0).max(1).optional(),
+        blockSide: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({ kinds: [...REGION_KINDS] }),
+    /** NMS IoU above which a candidate is cooled (ADR 0301). */
+    nmsMaxIou: z.number().min(0).max(1).default(NMS_MAX_IOU),
+    /** Caps on the sum over objects at one depth, keyed by depth (seed L1272, L1349). */
+    depthBudgets: z.record(z.string().regex(/^\d+$/), budgetSchema).default({}),
+    /** At the struct cap, let a region displace the weakest Hot cells when μ_R beats their Taylor sum. */
+    allowDisplacement: z.boolean().default(true),
+    /** Relaxed probe regime (seed L1163): allowed by the flag, switched on only by the measured gap. */
+    relaxed: z
+      .object({
+        enabled: z.boolean().default(false),
+        trustWeight: z.number().min(0).default(RELAXED_TRUST_WEIGHT),
+        gapFraction: z.number().min(0).default(RELAXED_GAP_FRACTION),
+        window: z.number().int().min(1).default(RELAXED_GAP_WINDOW),
+      })
+      .strict()
+      .default({ enabled: false, trustWeight: RELAXED_TRUST_WEIGHT, gapFraction: RELAXED_GAP_FRACTION, window: RELAXED_GAP_WINDOW }),
+    /** Helping struggling objects (seed L1306-1310). */
+    help: z
+      .object({
+        enabled: z.boolean().default(true),
+        ratioThreshold: z.number().positive().default(HELP_RATIO_THRESHOLD),
+        stallWindow: z.number().int().min(1).default(STALL_WINDOW),
+        stallTolerance: z.number().min(0).default(STALL_TOLERANCE),
+      })
+      .strict()
+      .default({ enabled: true, ratioThreshold: HELP_RATIO_THRESHOLD, stallWindow: STALL_WINDOW, stallTolerance: STALL_TOLERANCE }),
+    /** Run the LOO calibration of the Taylor score every this many cycles (0 = never). */
+    looEveryCycles: z.number().int().min(0).default(0),
+    /** Hot cells in the LOO subset (ADR 0302). */
+    looSubset: z.number().int().min(2).default(LOO_SUBSET),
+  })
+  .strict();
+
+/** Planner configuration as accepted (fields optional). */
+export type PlannerConfigInput = z.input<typeof plannerConfigSchema>;
+/** Planner configuration with defaults filled in. */
+export type PlannerConfig = z.output<typeof plannerConfigSchema>;
+
+/** What one cycle did. */
+export interface CycleReport {
+  readonly cycle: number;
+  readonly events: readonly PlannerEvent[];
+  /** Regions committed per object this cycle. */
+  readonly commits: Readonly<Record<string, number>>;
+  /** Whether the Relaxed regime is on after this cycle. */
+  readonly relaxedActive: boolean;
+}
+
+interface ProbedCandidate extends RolloutResult {
+  readonly region: Region;
+  readonly snr: number;
+  readonly size: number;
+}
+
+/**
+ * The planner. Keeps per-object loss histories (stall flag), predicted/realised gains (Relaxed trigger)
+ * and a cycle counter; everything else lives in the model.
+ *
+ * @example
+ * ```ts
+ * const planner = new GrowthPlanner({ maxCommitsPerObject: 2 });
+ * for (let step = 1; step <= 1000; step += 1) {
+ *   stack.trainStep(source.next("train")).dispose();
+ *   if (step % 50 === 0) planner.runCycle(stack, source, rng.fork(`cycle${step}`));
+ * }
+ * ```
+ */
+export class GrowthPlanner {
+  readonly config: PlannerConfig;
+  private cycleCount = 0;
+  private relaxedOn = false;
+  private readonly lossHistory = new Map<string, number[]>();
+  private readonly gaps: { predicted: number; realised: number }[] = [];
+  private readonly listener: ((event: PlannerEvent) => void) | undefined;
+
+  /** @throws Error naming the config field when it is invalid. */
+  constructor(config: PlannerConfigInput = {}, options: { readonly onEvent?: (event: PlannerEvent) => void } = {}) {
+    const parsed = plannerConfigSchema.safeParse(config);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`Error in GrowthPlanner: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
+    }
+    this.config = parsed.data;
+    this.listener = options.onEvent;
+  }
+
+  /** Cycles run so far. */
+  get cycles(): number {
+    return this.cycleCount;
+  }
+
+  /** Whether probes currently run in the Relaxed regime. */
+  get relaxedActive(): boolean {
+    return this.relaxedOn;
+  }
+
+  /** Predicted vs realised gains of commits measured so far (when Relaxed is enabled). */
+  get gainGaps(): readonly { readonly predicted: number; readonly realised: number }[] {
+    return this.gaps;
+  }
+
+  /**
+   * Run one planner cycle over every object of the model. Batches from `source` are disposed here.
+   *
+   * @param rng - randomness for exploration seeds; fork it per cycle for reproducibility.
+   */
+  runCycle(model: PlannerModel, source: BatchSource, rng: Rng): CycleReport {
+    const cycle = this.cycleCount;
+    const events: PlannerEvent[] = [];
+    const emit = (event: PlannerEvent): void => {
+      events.push(event);
+      this.listener?.(event);
+    };
+    const commits: Record<string, number> = {};
+    for (const object of model.objects) {
+      commits[object.id] = this.cycleObject(model, object, source, rng.fork(object.id), cycle, emit);
+    }
+    this.cycleCount += 1;
+    return { cycle, events, commits, relaxedActive: this.relaxedOn };
+  }
+
+  /**
+   * Prune only when over budget (seed L1662, L1253): zero the weakest lit cells (Taylor) while
+   * `C_active > activeCap`, then remove cells (unlit first, then Taylor) while `C_struct` exceeds the
+   * object's cap or its depth's cap.
+   */
+  enforceBudget(model: PlannerModel, object: GrowthObject, cycle: number, emit: (event: PlannerEvent) => void): void {
+    const eps = this.config.epsilon;
+    const base = { cycle, objectId: object.id, depth: object.depth };
+    let counters = object.counters(eps);
+    if (counters.cActive > object.budget.activeCap) {
+      const ranking = pruneRanking(object.hotValues(), model.secondMoment(object.id), object.hotKeys(), eps);
+      const victims = ranking.slice(0, counters.cActive - object.budget.activeCap);
+      model.zeroCells(object.id, Int32Array.from(victims, (v) => v.key));
+      counters = object.counters(eps);
+      emit({ ...base, type: "prune", action: "zero", reason: "active-cap", keys: victims.map((v) => v.key), taylorScores: victims.map((v) => v.score), ...after(counters) });
+    }
+    const depthCap = this.config.depthBudgets[String(object.depth)]?.structCap;
+    const depthOthers = depthCap === undefined ? 0 : model.objects.filter((o) => o.depth === object.depth && o.id !== object.id).reduce((s, o) => s + o.counters(eps).cStruct, 0);
+    const cap = Math.min(object.budget.structCap, depthCap === undefined ? Number.POSITIVE_INFINITY : Math.max(0, depthCap - depthOthers));
+    if (counters.cStruct > cap) {
+      const excess = counters.cStruct - cap;
+      const { keys, scores } = this.weakest(model, object, excess, new Int32Array(0));
+      model.removeCells(object.id, keys);
+      counters = object.counters(eps);
+      emit({ ...base, type: "prune", action: "remove", reason: cap < object.budget.structCap ? "depth-cap" : "struct-cap", keys: Array.from(keys), taylorScores: scores, ...after(counters) });
+    }
+  }
+
+  private cycleObject(model: PlannerModel, object: GrowthObject, source: BatchSource, rng: Rng, cycle: number, emit: (event: PlannerEvent) => void): number {
+    const cfg = this.config;
+    const base = { cycle, objectId: object.id, depth: object.depth };
+    this.enforceBudget(model, object, cycle, emit);
+
+    // Shortlist: toggle-mask gradients on m fresh batches.
+    const perBatch = withBatches(source, "snr", cfg.snrBatches, (batches) => batches.map((b) => model.toggleMaskGradient(b, object.id)));
+    const gradients: FrontierGradients = { shape: object.shape, perBatch };
+    const hotKeys = object.hotKeys();
+    const regions = generateFrontier(object.id, gradients, hotKeys, rng.fork("frontier"), {
+      kinds: cfg.frontier.kinds,
+      ...optional("gradientSeeds", cfg.frontier.gradientSeeds),
+      ...optional("randomSeeds", cfg.frontier.randomSeeds),
+      ...optional("sliceMaxCells", cfg.frontier.sliceMaxCells),
+      ...optional("keepFraction", cfg.frontier.keepFraction),
+      ...optional("blockSide", cfg.frontier.blockSide),
+    });
+    const scored = regions.map((region) => ({ region, score: regionSnr(regionGradients(region, gradients, cfg.precondition)).snr }));
+    const shortlist = nonMaximumSuppression(
+      scored.filter((c) => c.score >= cfg.snrThreshold),
+      { limit: cfg.shortlistSize, maxIou: cfg.nmsMaxIou },
+    );
+    const coldCells = sortedUnique(Int32Array.from(regions.flatMap((r) => Array.from(r.keys))));
+    const ratio = helpRatio(meanAt(perBatch, coldCells), meanAt(perBatch, hotKeys));
+    emit({ ...base, type: "shortlist", candidates: regions.length, shortlisted: shortlist.map((c) => ({ region: record(c.region), snr: c.score })), helpRatio: ratio });
+    if (shortlist.length === 0 || cfg.maxCommitsPerObject === 0) return 0;
+
+    // Probe: shadow-Δ micro-rollouts on shared fresh batches (paired comparison).
+    const stepBatches = takeBatches(source, "rollout", cfg.rolloutSteps);
+    const evalBatches = takeBatches(source, "eval", cfg.evalBatches);
+    let committed = 0;
+    try {
+      const baseEvalLosses = evalBatches.map((b) => scalarOf(model.loss(b)));
+      this.recordLoss(object.id, baseEvalLosses);
+      for (const c of shortlist) object.markWarm(c.region.keys);
+      const snapshot = object.hotValues();
+      const regime = this.relaxedOn ? "relaxed" : "frozen";
+      const probed: ProbedCandidate[] = shortlist.map((c) => {
+        const result = microRollout(model, c.region, {
+          stepBatches,
+          evalBatches,
+          baseEvalLosses,
+          learningRate: cfg.probeLearningRate,
+          epsilon: cfg.epsilon,
+          ...(this.relaxedOn ? { relaxedTrustWeight: cfg.relaxed.trustWeight } : {}),
+        });
+        const untouched = bitIdentical(snapshot, object.hotValues());
+        emit({ ...base, type: "probe", region: record(c.region), regime, snr: c.score, meanGain: result.meanGain, stdGain: result.stdGain, winRate: result.winRate, activeCount: result.activeCount, baseUntouched: untouched });
+        return { ...result, region: c.region, snr: c.score, size: c.region.keys.length };
+      });
+
+      // Decide and commit.
+      const ranked = rankByEvidence(probed, { tieTolerance: cfg.tieTolerance });
+      const taken: Region[] = [];
+      for (const candidate of ranked) {
+        const skip = (reason: "no-gain" | "overlap" | "budget" | "cap"): void => {
+          emit({ ...base, type: "skip", region: record(candidate.region), reason, meanGain: candidate.meanGain });
+        };
+        if (committed >= cfg.maxCommitsPerObject) {
+          skip("cap");
+          continue;
+        }
+        if (!(candidate.meanGain > cfg.minGain)) {
+          skip("no-gain");
+          continue;
+        }
+        if (taken.some((t) => sharedKeys(t.keys, candidate.region.keys) > 0)) {
+          skip("overlap");
+          continue;
+        }
+        if (!this.commitWithRoom(model, object, candidate, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, false)) {
+          skip("budget");
+          continue;
+        }
+        taken.push(candidate.region);
+        committed += 1;
+      }
+
+      // Help a struggling object: ≤ 1 helper, top-SNR probed candidate with a consistent gain.
+      if (cfg.help.enabled) {
+        const history = this.lossHistory.get(object.id) ?? [];
+        const stalled = isStalled(history, { window: cfg.help.stallWindow, tolerance: cfg.help.stallTolerance });
+        const flagged = stalled || ratio > cfg.help.ratioThreshold;
+        let helped = false;
+        if (flagged && committed < cfg.maxCommitsPerObject) {
+          const helper = [...probed]
+            .sort((a, b) => b.snr - a.snr)
+            .slice(0, MAX_HELPER_COMMITS)
+            .find((c) => c.winRate === 1 && c.meanGain > 0 && !taken.some((t) => sharedKeys(t.keys, c.region.keys) > 0));
+          if (helper !== undefined && this.commitWithRoom(model, object, helper, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, true)) {
+            taken.push(helper.region);
+            committed += 1;
+            helped = true;
+          }
+        }
+        if (flagged) emit({ ...base, type: "help", helpRatio: ratio, stalled, committed: helped });
+      }
+    } finally {
+      object.clearWarm();
+      for (const b of [...stepBatches, ...evalBatches]) disposeBatch(b);
+    }
+
+    if (cfg.looEveryCycles > 0 && (cycle + 1) % cfg.looEveryCycles === 0 && object.hotKeys().length >= 2) {
+      const cal = withBatches(source, "loo", cfg.snrBatches, (batches) => calibrateTaylor(model, object.id, batches, cfg.looSubset, cfg.epsilon));
+      emit({ ...base, type: "calibration", cells: cal.keys.length, spearman: cal.spearman });
+    }
+    return committed;
+  }
+
+  /** Commit a candidate if the budget allows (displacing weaker cells when permitted); emits events. */
+  private commitWithRoom(
+    model: PlannerModel,
+    object: GrowthObject,
+    candidate: ProbedCandidate,
+    taken: readonly Region[],
+    cycle: number,
+    emit: (event: PlannerEvent) => void,
+    stepBatches: readonly Batch[],
+    evalBatches: readonly Batch[],
+    baseEvalLosses: readonly number[],
+    helper: boolean,
+  ): boolean {
+    const cfg = this.config;
+    const base = { cycle, objectId: object.id, depth: object.depth };
+    const eps = cfg.epsilon;
+    const depthCap = cfg.depthBudgets[String(object.depth)]?.structCap;
+    const depthUsed = model.objects.filter((o) => o.depth === object.depth).reduce((s, o) => s + o.counters(eps).cStruct, 0);
+    const cStruct = object.counters(eps).cStruct;
+    const room = Math.min(object.budget.structCap - cStruct, depthCap === undefined ? Number.POSITIVE_INFINITY : depthCap - depthUsed);
+    const size = candidate.region.keys.length;
+    let displaced: { keys: Int32Array; scores: number[] } | undefined;
+    if (size > room) {
+      if (!cfg.allowDisplacement || size > object.budget.structCap) return false;
+      const protectedKeys = sortedUnique(Int32Array.from(taken.flatMap((t) => Array.from(t.keys))));
+      displaced = this.weakest(model, object, size - Math.max(0, room), protectedKeys);
+      const cost = displaced.scores.reduce((a, b) => a + b, 0);
+      if (displaced.keys.length < size - Math.max(0, room) || !(candidate.meanGain > cost)) return false;
+    }
+    if (displaced !== undefined) {
+      model.removeCells(object.id, displaced.keys);
+      emit({ ...base, type: "prune", action: "remove", reason: "displaced", keys: Array.from(displaced.keys), taylorScores: displaced.scores, ...after(object.counters(eps)) });
+    }
+    model.commitCells(object.id, candidate.region.keys, candidate.delta);
+    let realised: number | null = null;
+    if (cfg.relaxed.enabled) {
+      // Gain once the Hot set co-adapts (no trust region), against the same pre-commit losses.
+      realised = microRollout(model, candidate.region, { stepBatches, evalBatches, baseEvalLosses, learningRate: cfg.probeLearningRate, relaxedTrustWeight: 0 }).meanGain;
+      this.recordGap(candidate.meanGain, realised, base, emit);
+    }
+    emit({
+      ...base,
+      type: "commit",
+      region: record(candidate.region),
+      meanGain: candidate.meanGain,
+      winRate: candidate.winRate,
+      stdGain: candidate.stdGain,
+      helper,
+      predictedGain: candidate.meanGain,
+      realisedGain: realised,
+      cStructAfter: object.counters(eps).cStruct,
+    });
+    return true;
+  }
+
+  private recordGap(predicted: number, realised: number, base: { cycle: number; objectId: string; depth: number }, emit: (event: PlannerEvent) => void): void {
+    this.gaps.push({ predicted, realised });
+    const window = this.gaps.slice(-this.config.relaxed.window);
+    if (this.relaxedOn || window.length < this.config.relaxed.window) return;
+    const meanPredicted = window.reduce((s, g) => s + g.predicted, 0) / window.length;
+    const meanRealised = window.reduce((s, g) => s + g.realised, 0) / window.length;
+    if (meanRealised - meanPredicted > this.config.relaxed.gapFraction * Math.abs(meanPredicted)) {
+      this.relaxedOn = true;
+      emit({ ...base, type: "relaxed-switch", meanPredicted, meanRealised });
+    }
+  }
+
+  /** The `count` weakest Hot cells: unlit first (by key), then ascending Taylor; never `protectedKeys`. */
+  private weakest(model: PlannerModel, object: GrowthObject, count: number, protectedKeys: Int32Array): { keys: Int32Array; scores: number[] } {
+    const keys = object.hotKeys();
+    const values = object.hotValues();
+    const eps = this.config.epsilon;
+    const free = (key: number): boolean => binarySearch(protectedKeys, key) < 0;
+    const unlit = Array.from(keys).filter((key, i) => Math.abs(values[i] as number) <= eps && free(key));
+    const lit = pruneRanking(values, model.secondMoment(object.id), keys, eps).filter((e) => free(e.key));
+    const chosen = [...unlit.map((key) => ({ key, score: 0 })), ...lit].slice(0, count);
+    const order = chosen.map((c) => c.key);
+    return { keys: sortedUnique(Int32Array.from(order)), scores: chosen.map((c) => c.score) };
+  }
+
+  private recordLoss(objectId: string, losses: readonly number[]): void {
+    const history = this.lossHistory.get(objectId) ?? [];
+    history.push(losses.reduce((a, b) => a + b, 0) / losses.length);
+    this.lossHistory.set(objectId, history.slice(-64));
+  }
+}
+
+function after(counters: { cStruct: number; cActive: number }): { cStructAfter: number; cActiveAfter: number } {
+  return { cStructAfter: counters.cStruct, cActiveAfter: counters.cActive };
+}
+
+function record(region: Region): RegionRecord {
+  return { kind: region.kind, keys: Array.from(region.keys) };
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+function takeBatches(source: BatchSource, purpose: BatchPurpose, n: number): Batch[] {
+  const out: Batch[] = [];
+  try {
+    for (let i = 0; i < n; i += 1) out.push(source.next(purpose));
+  } catch (error) {
+    out.forEach(disposeBatch);
+    throw error;
+  }
+  return out;
+}
+
+function withBatches<T>(source: BatchSource, purpose: BatchPurpose, n: number, use: (batches: Batch[]) => T): T {
+  const batches = takeBatches(source, purpose, n);
+  try {
+    return use(batches);
+  } finally {
+    batches.forEach(disposeBatch);
+  }
+}
+
+function scalarOf(t: { dataSync(): ArrayLike<number>; dispose(): void }): number {
+  const value = t.dataSync()[0] as number;
+  t.dispose();
+  return value;
+}
+
+function meanAt(perBatch: readonly Float32Array[], keys: Int32Array): Float32Array {
+  return Float32Array.from(keys, (key) => perBatch.reduce((s, g) => s + (g[key] as number), 0) / perBatch.length);
+}
+
+function bitIdentical(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return ua.every((v, i) => v === ub[i]);
+}

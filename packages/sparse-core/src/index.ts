@@ -1,0 +1,71 @@
+/**
+ * `@tam/sparse-core`: SparseMaskedNN layers that start at identity (or empty) and grow and prune by
+ * evidence under hard per-object budgets (seed `002_fd5a3473383d7267.txt` Archive 04).
+ *
+ * @example
+ * ```ts
+ * import { GrowthPlanner, SparseMaskedStack } from "@tam/sparse-core";
+ * const net = new SparseMaskedStack({ layers: [{ inFeatures: 16, outFeatures: 4, base: { kind: "zero" }, budget: { structCap: 24 } }] });
+ * const planner = new GrowthPlanner();
+ * planner.runCycle(net, source, createRng(1));   // shortlist → probe → commit/prune, typed events
+ * ```
+ * @packageDocumentation
+ */
+
+export * from "./constants.js";
+export { HEAT_STATES, type HeatCounts, type HeatState } from "./heat-state.js";
+export { REGION_KINDS, makeRegion, regionCells, regionId, regionIou, sharedKeys, sortedUnique, type Cell, type Region, type RegionKind } from "./region.js";
+export type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
+export { applyBase, baseMatrix, type LayerBase } from "./layer-base.js";
+export { disposeShadow, keysToIndices, makeShadow, withDelta, type ShadowDelta } from "./shadow-delta.js";
+export {
+  SparseMaskedLinear,
+  binarySearch,
+  unionKeys,
+  type ComputePath,
+  type LayerForwardOptions,
+  type SparseMaskedLinearOptions,
+} from "./sparse-masked-linear.js";
+export { LOSS_KINDS, computeLoss, disposeBatch, type Batch, type LossKind } from "./loss.js";
+export {
+  ACTIVATIONS,
+  STACK_LEARNING_RATE,
+  SparseMaskedStack,
+  type Activation,
+  type SparseMaskedStackOptions,
+  type StackForwardOptions,
+  type StackLayerSpec,
+} from "./sparse-masked-stack.js";
+export type { BatchPurpose, BatchSource, PlannerModel, ProbeForwardOptions } from "./planner-model.js";
+export { regionSnr, type SnrResult } from "./snr.js";
+export { generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
+export { gainStatistics, microRollout, type MicroRolloutOptions, type RolloutResult } from "./micro-rollout.js";
+export { compareEvidence, rankByEvidence, scoreR, type GainEvidence, type ScoreRWeights } from "./decision.js";
+export { nonMaximumSuppression } from "./diversity.js";
+export { pruneRanking, type TaylorEntry } from "./taylor-prune.js";
+export { calibrateTaylor, looDeltaLoss, spearman, type TaylorCalibration } from "./loo-calibration.js";
+export { answerDirectedRanking, type AnswerDirectedEntry } from "./answer-directed.js";
+export { helpRatio, isStalled, rms } from "./help-signals.js";
+export type {
+  CalibrationEvent,
+  CommitEvent,
+  HelpEvent,
+  PlannerEvent,
+  ProbeEvent,
+  PruneEvent,
+  RegionRecord,
+  RelaxedSwitchEvent,
+  ShortlistEvent,
+  SkipEvent,
+} from "./planner-events.js";
+export { GrowthPlanner, plannerConfigSchema, type CycleReport, type PlannerConfig, type PlannerConfigInput } from "./growth-planner.js";
+export {
+  canonicalSpectrum,
+  globalSortedSpectrum,
+  spectrumQuantiles,
+  summarizeSpectrum,
+  topKByMagnitude,
+  transposeWeights,
+  type CanonicalSpectrum,
+  type SpectrumSummary,
+} from "./sorted-spectrum.js";

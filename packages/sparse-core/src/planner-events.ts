@@ -1,0 +1,103 @@
+/**
+ * Typed records of what the planner did (seed 002 metrics to expose, SEED-INVENTORY §3.19): shortlist,
+ * probe, commit, skip, prune, help, calibration, and relaxed-switch events.
+ */
+import type { RegionKind } from "./region.js";
+
+/** Fields every event has. */
+interface EventBase {
+  /** Planner cycle number (0-based). */
+  readonly cycle: number;
+  /** The growth object. */
+  readonly objectId: string;
+  /** The object's depth. */
+  readonly depth: number;
+}
+
+/** A region as events record it. */
+export interface RegionRecord {
+  readonly kind: RegionKind;
+  readonly keys: readonly number[];
+}
+
+/** Candidates ranked by SNR and the ones kept after NMS. */
+export interface ShortlistEvent extends EventBase {
+  readonly type: "shortlist";
+  readonly candidates: number;
+  readonly shortlisted: readonly { readonly region: RegionRecord; readonly snr: number }[];
+  /** `help_ratio` of the object this cycle. */
+  readonly helpRatio: number;
+}
+
+/** One micro-rollout. */
+export interface ProbeEvent extends EventBase {
+  readonly type: "probe";
+  readonly region: RegionRecord;
+  readonly regime: "frozen" | "relaxed";
+  readonly snr: number;
+  readonly meanGain: number;
+  readonly stdGain: number;
+  readonly winRate: number;
+  readonly activeCount: number;
+  /** True when the base Hot values were bit-identical after the probe (always checked). */
+  readonly baseUntouched: boolean;
+}
+
+/** A region made Hot. */
+export interface CommitEvent extends EventBase {
+  readonly type: "commit";
+  readonly region: RegionRecord;
+  readonly meanGain: number;
+  readonly winRate: number;
+  readonly stdGain: number;
+  /** True for the helper commit of a struggling object. */
+  readonly helper: boolean;
+  /** Probe-predicted gain (μ_R) and, when measured, the gain realised after commit. */
+  readonly predictedGain: number;
+  readonly realisedGain: number | null;
+  readonly cStructAfter: number;
+}
+
+/** A probed candidate that was not committed, and why. */
+export interface SkipEvent extends EventBase {
+  readonly type: "skip";
+  readonly region: RegionRecord;
+  readonly reason: "no-gain" | "overlap" | "budget" | "cap";
+  readonly meanGain: number;
+}
+
+/** Cells pruned (Hot → Cold) or zeroed to respect a budget. */
+export interface PruneEvent extends EventBase {
+  readonly type: "prune";
+  readonly action: "remove" | "zero";
+  readonly reason: "struct-cap" | "active-cap" | "depth-cap" | "displaced";
+  readonly keys: readonly number[];
+  readonly taylorScores: readonly number[];
+  readonly cStructAfter: number;
+  readonly cActiveAfter: number;
+}
+
+/** An object flagged as struggling. */
+export interface HelpEvent extends EventBase {
+  readonly type: "help";
+  readonly helpRatio: number;
+  readonly stalled: boolean;
+  readonly committed: boolean;
+}
+
+/** Taylor vs LOO calibration on a subset. */
+export interface CalibrationEvent extends EventBase {
+  readonly type: "calibration";
+  readonly cells: number;
+  readonly spearman: number;
+}
+
+/** The Relaxed probe regime switched on by the measured predicted/realised gap. */
+export interface RelaxedSwitchEvent extends EventBase {
+  readonly type: "relaxed-switch";
+  readonly meanPredicted: number;
+  readonly meanRealised: number;
+}
+
+/** Every planner event. */
+export type PlannerEvent = ShortlistEvent | ProbeEvent | CommitEvent | SkipEvent | PruneEvent | HelpEvent | CalibrationEvent | RelaxedSwitchEvent;

@@ -1,0 +1,281 @@
+/**
+ * SparseMaskedLinear: one sparse layer of a SparseMaskedNN (seed 002 v3 L1609-1626; SEED-INVENTORY
+ * §3.1-§3.3, TB-3, D-5).
+ *
+ * - The Hot set is a sorted COO mask `M_idx [nnz, 2]` of `(row, col)` = (input, output), and the
+ *   trainable `W_vals [nnz]` is aligned with it one to one (L1611-1612). The mask is truly sparse (L1846).
+ * - Forward: `Y = base(X) + X·W`, `W` stored `[in, out]`, through `denseSparseMatMul` (cost ∝ nnz; the
+ *   seed's `[in,out]·Xᵀ` form has a shape bug, D-5). No dense Hadamard product with a mask.
+ * - Identity-first: with no Hot or Warm delta the layer is `base(X)` with no arithmetic (L1235, L1252).
+ * - Gradients reach only `W_vals` (the base is a fixed map; indices are int32 and not differentiable).
+ * - The compute path may be switched to dense by the crossover policy (L1760-1783); the semantics (mask,
+ *   counters, planner) stay sparse.
+ */
+import { denseSparseMatMul, sparseToDense, tf, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+
+import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
+import type { HeatCounts, HeatState } from "./heat-state.js";
+import { applyBase, checkBase, type LayerBase } from "./layer-base.js";
+import { sortedUnique } from "./region.js";
+import { keysToIndices, type ShadowDelta } from "./shadow-delta.js";
+
+/** The compute path of a layer (seed L1760-1783). */
+export type ComputePath = "sparse" | "dense";
+
+/** Options of {@link SparseMaskedLinear}. */
+export interface SparseMaskedLinearOptions {
+  /** Unique id within a model (default `"layer"`). */
+  readonly id?: string;
+  /** Depth in the model (default 0). */
+  readonly depth?: number;
+  /** Input features (rows of `W`). */
+  readonly inFeatures: number;
+  /** Output features (columns of `W`). */
+  readonly outFeatures: number;
+  /** The implicit base map (default identity). */
+  readonly base?: LayerBase;
+  /** Hard caps (default: no cap below the full matrix). */
+  readonly budget?: Partial<ObjectBudget>;
+  /** Initial Hot cells (linear keys `row * outFeatures + col`) and their values (default: none). */
+  readonly initial?: { readonly keys: Int32Array; readonly values: Float32Array };
+}
+
+/** Extra inputs of {@link SparseMaskedLinear.forward}. */
+export interface LayerForwardOptions {
+  /** Shadow Δs; those of other objects are ignored. */
+  readonly shadows?: readonly ShadowDelta[];
+  /** Replace the Hot values (same length as the Hot set), e.g. `W_vals + Δ_H` of a Relaxed probe. */
+  readonly hotValues?: Tensor1D;
+  /** A dense `[in, out]` term added to the product (the all-cells toggle-mask probe uses zeros). */
+  readonly denseProbe?: Tensor2D;
+}
+
+/**
+ * A sparse `[in, out]` layer with an implicit identity (or zero) base and a growable Hot set.
+ *
+ * @example
+ * ```ts
+ * const layer = new SparseMaskedLinear({ inFeatures: 4, outFeatures: 4 });   // identity
+ * const y = layer.forward(x);                  // exactly x: nothing is Hot
+ * layer.setStructure(Int32Array.from([1]), Float32Array.from([0.5]));        // W[0,1] = 0.5
+ * layer.forward(x);                            // x + 0.5 · x[:,0] in column 1
+ * ```
+ */
+export class SparseMaskedLinear implements GrowthObject {
+  readonly id: string;
+  readonly depth: number;
+  readonly shape: readonly [number, number];
+  readonly base: LayerBase;
+  readonly budget: ObjectBudget;
+  private keys: Int32Array;
+  private indices: Tensor2D;
+  private vals: Variable;
+  private warm = new Set<number>();
+  private computePath: ComputePath = "sparse";
+  private fastPathCalls = 0;
+  private forwardCalls = 0;
+  private version = 0;
+
+  /** @throws Error naming the layer and the field when a size, base, budget or initial set is invalid. */
+  constructor(options: SparseMaskedLinearOptions) {
+    const id = options.id ?? "layer";
+    const { inFeatures, outFeatures } = options;
+    for (const [name, value] of [
+      ["inFeatures", inFeatures],
+      ["outFeatures", outFeatures],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new Error(`Error in SparseMaskedLinear "${id}": ${name} must be a positive integer, got ${value}.`);
+    }
+    const depth = options.depth ?? 0;
+    if (!Number.isSafeInteger(depth) || depth < 0) throw new Error(`Error in SparseMaskedLinear "${id}": depth must be a non-negative integer, got ${depth}.`);
+    const base = options.base ?? { kind: "identity" };
+    checkBase(id, base, inFeatures, outFeatures);
+    const cells = inFeatures * outFeatures;
+    const structCap = options.budget?.structCap ?? cells;
+    const activeCap = options.budget?.activeCap ?? structCap;
+    for (const [name, value] of [
+      ["budget.structCap", structCap],
+      ["budget.activeCap", activeCap],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Error in SparseMaskedLinear "${id}": ${name} must be a non-negative integer, got ${value}.`);
+    }
+    this.id = id;
+    this.depth = depth;
+    this.shape = [inFeatures, outFeatures];
+    this.base = base;
+    this.budget = { structCap, activeCap };
+    this.keys = new Int32Array(0);
+    this.indices = keysToIndices(this.keys, outFeatures);
+    this.vals = tf.tidy(() => tf.variable(tf.zeros([0]), true));
+    if (options.initial !== undefined) this.setStructure(options.initial.keys, options.initial.values);
+  }
+
+  /** `W_vals`: the trainable values aligned with the Hot keys (replaced on each structural edit). */
+  get values(): Variable {
+    return this.vals;
+  }
+
+  /** `M_idx` as an int32 `[nnz, 2]` tensor (owned by the layer). */
+  get maskIndices(): Tensor2D {
+    return this.indices;
+  }
+
+  /** Number of Hot cells. */
+  get nnz(): number {
+    return this.keys.length;
+  }
+
+  /** The compute path in use. */
+  get path(): ComputePath {
+    return this.computePath;
+  }
+
+  /** Increases on every structural edit (consumers cache per version). */
+  get structureVersion(): number {
+    return this.version;
+  }
+
+  /** Forward calls so far, and how many took the identity fast path (no arithmetic). */
+  get callCounts(): { readonly forward: number; readonly fastPath: number } {
+    return { forward: this.forwardCalls, fastPath: this.fastPathCalls };
+  }
+
+  /** Switch the compute path (the crossover policy does this; the semantics do not change). */
+  setPath(path: ComputePath): void {
+    this.computePath = path;
+  }
+
+  /**
+   * `Y = base(X) + X·W_hot (+ X·Δ for each shadow of this layer)`, `x [B, in] → [B, out]`.
+   * With no Hot cell, no shadow and no dense probe, returns `base(X)` without arithmetic.
+   *
+   * @throws Error naming the layer when `x` is not float32 `[B, in]`.
+   */
+  forward(x: Tensor2D, options: LayerForwardOptions = {}): Tensor2D {
+    if (x.rank !== 2 || x.dtype !== "float32" || x.shape[1] !== this.shape[0]) {
+      throw new Error(`Error in SparseMaskedLinear "${this.id}".forward: x must be float32 [B, ${this.shape[0]}], got ${x.dtype} [${x.shape.join(",")}].`);
+    }
+    this.forwardCalls += 1;
+    const shadows = (options.shadows ?? []).filter((s) => s.objectId === this.id && s.keys.length > 0);
+    if (this.keys.length === 0 && shadows.length === 0 && options.denseProbe === undefined) {
+      this.fastPathCalls += 1;
+      return applyBase(this.base, x, this.shape[1]);
+    }
+    return tf.tidy(() => {
+      let y = applyBase(this.base, x, this.shape[1]);
+      if (this.keys.length > 0) {
+        const values = options.hotValues ?? this.vals;
+        if (values.shape[0] !== this.keys.length) {
+          throw new Error(`Error in SparseMaskedLinear "${this.id}".forward: hotValues must have ${this.keys.length} entries, got ${values.shape[0]}.`);
+        }
+        const w = { indices: this.indices, values: values as Tensor1D, shape: [this.shape[0], this.shape[1]] as [number, number] };
+        const product = this.computePath === "dense" ? tf.matMul(x, sparseToDense(w)) : denseSparseMatMul(x, w);
+        y = tf.add(y, product);
+      }
+      for (const shadow of shadows) {
+        y = tf.add(y, denseSparseMatMul(x, { indices: shadow.indices, values: shadow.delta, shape: [this.shape[0], this.shape[1]] }));
+      }
+      if (options.denseProbe !== undefined) y = tf.add(y, tf.matMul(x, options.denseProbe));
+      return y;
+    });
+  }
+
+  /**
+   * Replace the Hot set: `keys` (sorted unique linear keys) with `values`. Disposes the old `W_vals`
+   * variable and makes a new one; callers holding optimizer state remap it (the stack does).
+   *
+   * @throws Error naming the layer when keys are unsorted, repeated or out of range, or lengths differ.
+   */
+  setStructure(keys: Int32Array, values: Float32Array): void {
+    const cells = this.shape[0] * this.shape[1];
+    if (keys.length !== values.length) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: ${keys.length} keys but ${values.length} values.`);
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as number;
+      if (!Number.isSafeInteger(key) || key < 0 || key >= cells) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: key ${key} is outside [0, ${cells}).`);
+      if (i > 0 && key <= (keys[i - 1] as number)) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: keys must be sorted and unique; key ${i} is ${key} after ${keys[i - 1]}.`);
+      if (!Number.isFinite(values[i])) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: value ${i} is ${values[i]}.`);
+    }
+    this.indices.dispose();
+    this.vals.dispose();
+    this.keys = Int32Array.from(keys);
+    this.indices = keysToIndices(this.keys, this.shape[1]);
+    this.vals = tf.tidy(() => tf.variable(tf.tensor1d(values, "float32"), true));
+    for (const key of this.keys) this.warm.delete(key);
+    this.version += 1;
+  }
+
+  hotKeys(): Int32Array {
+    return Int32Array.from(this.keys);
+  }
+
+  hotValues(): Float32Array {
+    return Float32Array.from(this.vals.dataSync());
+  }
+
+  counters(epsilon: number): ObjectCounters {
+    if (!(Number.isFinite(epsilon) && epsilon >= 0)) throw new Error(`Error in SparseMaskedLinear "${this.id}".counters: epsilon must be finite and >= 0, got ${epsilon}.`);
+    const values = this.keys.length > 0 ? this.vals.dataSync() : new Float32Array(0);
+    let cActive = 0;
+    for (const v of values) if (Math.abs(v) > epsilon) cActive += 1;
+    const cStruct = this.keys.length;
+    return { cStruct, cActive, computeCells: this.computePath === "dense" ? this.shape[0] * this.shape[1] : cStruct };
+  }
+
+  heatOf(row: number, col: number): HeatState {
+    const key = row * this.shape[1] + col;
+    if (binarySearch(this.keys, key) >= 0) return "hot";
+    return this.warm.has(key) ? "warm" : "cold";
+  }
+
+  heatCounts(): HeatCounts {
+    const hot = this.keys.length;
+    const warm = this.warm.size;
+    return { hot, warm, cold: this.shape[0] * this.shape[1] - hot - warm };
+  }
+
+  markWarm(keys: Int32Array): void {
+    for (const key of keys) if (binarySearch(this.keys, key) < 0) this.warm.add(key);
+  }
+
+  clearWarm(): void {
+    this.warm.clear();
+  }
+
+  /** The dense `[in, out]` Hot weights (without the base), for inspection and spectra. */
+  denseWeights(): Float32Array {
+    const out = new Float32Array(this.shape[0] * this.shape[1]);
+    const values = this.keys.length > 0 ? this.vals.dataSync() : new Float32Array(0);
+    this.keys.forEach((key, i) => {
+      out[key] = values[i] as number;
+    });
+    return out;
+  }
+
+  /** Free the layer's tensors. */
+  dispose(): void {
+    this.indices.dispose();
+    this.vals.dispose();
+  }
+}
+
+/** Index of `key` in a sorted array, or -1. */
+export function binarySearch(sorted: Int32Array, key: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid] as number;
+    if (v === key) return mid;
+    if (v < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Merge sorted unique key arrays (union). */
+export function unionKeys(a: Int32Array, b: Int32Array): Int32Array {
+  const merged = new Int32Array(a.length + b.length);
+  merged.set(a);
+  merged.set(b, a.length);
+  return sortedUnique(merged);
+}

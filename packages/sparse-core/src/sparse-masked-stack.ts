@@ -1,0 +1,374 @@
+/**
+ * SparseMaskedStack: a SparseMaskedNN made of {@link SparseMaskedLinear} layers (seed 002 Archive 04;
+ * SEED-INVENTORY §3.3, §3.17, §15.3 item 1). It owns the layers, the loss and the optimizer
+ * (`AdamWithMoments`, whose second moment feeds the Taylor score), and it is the model the growth planner
+ * probes: toggle-mask gradients, shadow-Δ losses and structural edits that carry optimizer state along.
+ *
+ * Prox-L1 (C-1, DESIGN.md): an optional optimizer post-step on `W_vals`, off by default, never a loss term.
+ */
+import { AdamWithMoments, tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { z } from "zod";
+
+import type { GrowthObject } from "./growth-object.js";
+import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
+import type { LayerBase } from "./layer-base.js";
+import { SparseMaskedLinear, binarySearch } from "./sparse-masked-linear.js";
+import type { ShadowDelta } from "./shadow-delta.js";
+
+/** Activations applied between layers (not after the last). */
+export const ACTIVATIONS = ["linear", "relu", "tanh"] as const;
+
+/** One of {@link ACTIVATIONS}. */
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** One layer of a stack. */
+export interface StackLayerSpec {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** Base map (default identity). */
+  readonly base?: LayerBase;
+  /** Hard caps of this layer. */
+  readonly budget?: { readonly structCap?: number; readonly activeCap?: number };
+  /** Initial Hot cells and values. */
+  readonly initial?: { readonly keys: Int32Array; readonly values: Float32Array };
+}
+
+/** Options of {@link SparseMaskedStack}. */
+export interface SparseMaskedStackOptions {
+  readonly layers: readonly StackLayerSpec[];
+  /** Between layers (default `linear`: identity-first). */
+  readonly activation?: Activation;
+  /** Training loss (default `mse`). */
+  readonly loss?: LossKind;
+  /** Adam step size (default 0.01, ADR 0302). */
+  readonly learningRate?: number;
+  /** Prox-L1 post-step threshold per unit learning rate (C-1); absent = off. */
+  readonly proxL1Lambda?: number;
+}
+
+/** Extra inputs of a stack forward pass (all optional; used by probes). */
+export interface StackForwardOptions {
+  /** Shadow Δs on any layers. */
+  readonly shadows?: readonly ShadowDelta[];
+  /** Replacement Hot values by layer id (Relaxed probe: `W_vals + Δ_H`). */
+  readonly hotValues?: ReadonlyMap<string, Tensor1D>;
+  /** A dense `[in, out]` term on one layer (the all-cells toggle-mask probe). */
+  readonly denseProbe?: { readonly objectId: string; readonly matrix: Tensor2D };
+}
+
+/** Default Adam step size of a stack (ADR 0302). */
+export const STACK_LEARNING_RATE = 0.01;
+
+const layerSchema = z.object({
+  inFeatures: z.number().int().positive(),
+  outFeatures: z.number().int().positive(),
+  base: z.any().optional(),
+  budget: z.any().optional(),
+  initial: z.any().optional(),
+});
+const optionsSchema = z.object({
+  layers: z.array(layerSchema).min(1),
+  activation: z.enum(ACTIVATIONS).default("linear"),
+  loss: z.enum(LOSS_KINDS).default("mse"),
+  learningRate: z.number().positive().finite().default(STACK_LEARNING_RATE),
+  proxL1Lambda: z.number().min(0).finite().optional(),
+});
+
+/**
+ * A stack of sparse masked layers with a loss and an optimizer.
+ *
+ * @example
+ * ```ts
+ * const net = new SparseMaskedStack({ layers: [{ inFeatures: 8, outFeatures: 8 }, { inFeatures: 8, outFeatures: 2, base: { kind: "zero" } }], activation: "relu" });
+ * const y = net.forward(x);                 // [B, 2]; zero until the head grows
+ * net.trainStep({ x, y: target }).dispose();
+ * ```
+ */
+export class SparseMaskedStack {
+  readonly layers: readonly SparseMaskedLinear[];
+  readonly activation: Activation;
+  readonly lossKind: LossKind;
+  private readonly learningRate: number;
+  private readonly proxL1Lambda: number | undefined;
+  private optimizer: AdamWithMoments | undefined;
+  private trainSteps = 0;
+
+  /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
+  constructor(options: SparseMaskedStackOptions) {
+    const parsed = optionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`Error in SparseMaskedStack: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
+    }
+    const d = parsed.data;
+    options.layers.forEach((spec, i) => {
+      const next = options.layers[i + 1];
+      if (next !== undefined && next.inFeatures !== spec.outFeatures) {
+        throw new Error(`Error in SparseMaskedStack: layers.${i + 1}.inFeatures (${next.inFeatures}) must equal layers.${i}.outFeatures (${spec.outFeatures}).`);
+      }
+    });
+    this.layers = options.layers.map(
+      (spec, i) =>
+        new SparseMaskedLinear({
+          id: `layer${i}`,
+          depth: i,
+          inFeatures: spec.inFeatures,
+          outFeatures: spec.outFeatures,
+          ...(spec.base === undefined ? {} : { base: spec.base }),
+          ...(spec.budget === undefined ? {} : { budget: spec.budget }),
+          ...(spec.initial === undefined ? {} : { initial: spec.initial }),
+        }),
+    );
+    this.activation = d.activation;
+    this.lossKind = d.loss;
+    this.learningRate = d.learningRate;
+    this.proxL1Lambda = d.proxL1Lambda;
+    this.rebuildOptimizer(new Map());
+  }
+
+  /** The layers as growth objects (the planner's view). */
+  get objects(): readonly GrowthObject[] {
+    return this.layers;
+  }
+
+  /** Prox-L1 threshold per unit learning rate, or undefined when off. */
+  get proxL1(): number | undefined {
+    return this.proxL1Lambda;
+  }
+
+  /** Adam step size. */
+  get stepSize(): number {
+    return this.learningRate;
+  }
+
+  /** Training steps taken. */
+  get steps(): number {
+    return this.trainSteps;
+  }
+
+  /** The layer with this id. @throws Error naming the id when there is none. */
+  layer(id: string): SparseMaskedLinear {
+    const layer = this.layers.find((l) => l.id === id);
+    if (layer === undefined) throw new Error(`Error in SparseMaskedStack: no layer "${id}" (have ${this.layers.map((l) => l.id).join(", ")}).`);
+    return layer;
+  }
+
+  /** The trainable variables (`W_vals` of every layer with Hot cells). */
+  trainableVariables(): Variable[] {
+    return this.layers.filter((l) => l.nnz > 0).map((l) => l.values);
+  }
+
+  /** Forward a batch `x [B, in0] → [B, outLast]`. */
+  forward(x: Tensor2D, options: StackForwardOptions = {}): Tensor2D {
+    return tf.tidy(() => {
+      let h = x;
+      this.layers.forEach((layer, i) => {
+        const hotValues = options.hotValues?.get(layer.id);
+        const probe = options.denseProbe?.objectId === layer.id ? options.denseProbe.matrix : undefined;
+        h = layer.forward(h, {
+          ...(options.shadows === undefined ? {} : { shadows: options.shadows }),
+          ...(hotValues === undefined ? {} : { hotValues }),
+          ...(probe === undefined ? {} : { denseProbe: probe }),
+        });
+        if (i < this.layers.length - 1) h = activate(this.activation, h);
+      });
+      return h;
+    });
+  }
+
+  /** Mean loss on a batch (a scalar the caller disposes). */
+  loss(batch: Batch, options: StackForwardOptions = {}): Scalar {
+    return tf.tidy(() => computeLoss(this.lossKind, this.forward(batch.x, options), batch.y));
+  }
+
+  /** Mean loss on a batch as a number (reads the device). */
+  lossValue(batch: Batch, options: StackForwardOptions = {}): number {
+    const loss = this.loss(batch, options);
+    const value = loss.dataSync()[0] as number;
+    loss.dispose();
+    return value;
+  }
+
+  /** One Adam step on every `W_vals` (a no-op update while nothing is Hot); returns the loss before it. */
+  trainStep(batch: Batch): Scalar {
+    this.trainSteps += 1;
+    if (this.optimizer === undefined) return this.loss(batch);
+    return this.optimizer.minimize(() => this.loss(batch));
+  }
+
+  /**
+   * The toggle-mask probe on every cell of a layer at once (seed L1633): `M' = M ∪ all cells` with the
+   * added cells at 0, one forward/backward. Returns `∂L/∂W` as a dense row-major `[in, out]` array
+   * (Hot cells included); the base is untouched.
+   */
+  toggleMaskGradient(batch: Batch, objectId: string): Float32Array {
+    const layer = this.layer(objectId);
+    const grad = tf.tidy(() => {
+      const zeros = tf.zeros<Rank.R2>([layer.shape[0], layer.shape[1]]);
+      return tf.grad((matrix) => connected(this.loss(batch, { denseProbe: { objectId, matrix: matrix as Tensor2D } }), matrix))(zeros);
+    });
+    const out = Float32Array.from(grad.dataSync());
+    grad.dispose();
+    return out;
+  }
+
+  /** `∂L/∂W_vals` of one layer, aligned with its Hot keys. */
+  hotGradient(batch: Batch, objectId: string): Float32Array {
+    const layer = this.layer(objectId);
+    if (layer.nnz === 0) return new Float32Array(0);
+    const grad = tf.tidy(() => tf.grad((values) => connected(this.loss(batch, { hotValues: new Map([[objectId, values as Tensor1D]]) }), values))(layer.values));
+    const out = Float32Array.from(grad.dataSync());
+    grad.dispose();
+    return out;
+  }
+
+  /**
+   * Answer-directed sensitivity (seed L1646): `(uᵀJ)_c` for every Hot cell of a layer, where the answer is
+   * the functional `mean_b uᵀ y_b` of the stack output and `J = ∂y/∂W_vals`. Aligned with the Hot keys.
+   *
+   * @throws Error naming `u` when its length is not the output width.
+   */
+  answerGradient(batch: Batch, objectId: string, u: Float32Array): Float32Array {
+    const layer = this.layer(objectId);
+    const width = this.layers[this.layers.length - 1]?.shape[1] ?? 0;
+    if (u.length !== width) throw new Error(`Error in SparseMaskedStack.answerGradient: u must have ${width} entries (the output width), got ${u.length}.`);
+    if (layer.nnz === 0) return new Float32Array(0);
+    const grad = tf.tidy(() => {
+      const uT = tf.tensor1d(u);
+      return tf.grad((values) => connected(tf.mean(tf.sum(tf.mul(this.forward(batch.x, { hotValues: new Map([[objectId, values as Tensor1D]]) }), uT), 1)), values))(layer.values);
+    });
+    const out = Float32Array.from(grad.dataSync());
+    grad.dispose();
+    return out;
+  }
+
+  /** Adam's second moment `v` of a layer's `W_vals` (zeros before the first step), aligned with its Hot keys. */
+  secondMoment(objectId: string): Float32Array {
+    const layer = this.layer(objectId);
+    if (layer.nnz === 0 || this.optimizer === undefined || !this.optimizer.names.includes(objectId)) return new Float32Array(layer.nnz);
+    return Float32Array.from(this.optimizer.secondMoment(objectId).dataSync());
+  }
+
+  /**
+   * Make Cold cells Hot with the given values (the warm start `W_R ← Δ_R`, seed L1651). Optimizer state of
+   * the other cells is kept; new cells start with zero moments.
+   *
+   * @throws Error naming the layer and key when a key is already Hot or out of range.
+   */
+  commitCells(objectId: string, keys: Int32Array, values: Float32Array): void {
+    const layer = this.layer(objectId);
+    if (keys.length !== values.length) throw new Error(`Error in SparseMaskedStack.commitCells: ${keys.length} keys but ${values.length} values.`);
+    const old = layer.hotKeys();
+    for (const key of keys) {
+      if (binarySearch(old, key) >= 0) throw new Error(`Error in SparseMaskedStack.commitCells: cell ${key} of "${objectId}" is already Hot.`);
+    }
+    const oldValues = layer.hotValues();
+    const merged = new Map<number, number>();
+    old.forEach((key, i) => merged.set(key, oldValues[i] as number));
+    keys.forEach((key, i) => merged.set(key, values[i] as number));
+    this.edit(layer, merged);
+  }
+
+  /** Move Hot cells to Cold (pruning `Hot → Cold`, seed L1662). Unknown keys are an error. */
+  removeCells(objectId: string, keys: Int32Array): void {
+    const layer = this.layer(objectId);
+    const old = layer.hotKeys();
+    const oldValues = layer.hotValues();
+    const drop = new Set(keys);
+    for (const key of drop) if (binarySearch(old, key) < 0) throw new Error(`Error in SparseMaskedStack.removeCells: cell ${key} of "${objectId}" is not Hot.`);
+    const kept = new Map<number, number>();
+    old.forEach((key, i) => {
+      if (!drop.has(key)) kept.set(key, oldValues[i] as number);
+    });
+    this.edit(layer, kept);
+  }
+
+  /** Set Hot cells to 0 in place, keeping them Hot (the `C_active` prune of seed L1662). */
+  zeroCells(objectId: string, keys: Int32Array): void {
+    const layer = this.layer(objectId);
+    const old = layer.hotKeys();
+    const values = layer.hotValues();
+    for (const key of keys) {
+      const at = binarySearch(old, key);
+      if (at < 0) throw new Error(`Error in SparseMaskedStack.zeroCells: cell ${key} of "${objectId}" is not Hot.`);
+      values[at] = 0;
+    }
+    tf.tidy(() => layer.values.assign(tf.tensor1d(values)));
+  }
+
+  /** Free every tensor of the stack and its optimizer. */
+  dispose(): void {
+    this.optimizer?.dispose();
+    for (const layer of this.layers) layer.dispose();
+  }
+
+  private edit(layer: SparseMaskedLinear, cells: ReadonlyMap<number, number>): void {
+    const keys = Int32Array.from([...cells.keys()].sort((a, b) => a - b));
+    const values = Float32Array.from(keys, (key) => cells.get(key) as number);
+    const saved = this.saveMoments();
+    layer.setStructure(keys, values);
+    this.rebuildOptimizer(saved);
+  }
+
+  /** Host copies of every layer's moments, keyed by cell. */
+  private saveMoments(): Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }> {
+    const saved = new Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>();
+    if (this.optimizer === undefined) return saved;
+    for (const name of this.optimizer.names) {
+      const layer = this.layer(name);
+      saved.set(name, {
+        keys: layer.hotKeys(),
+        m: Float32Array.from(this.optimizer.firstMoment(name).dataSync()),
+        v: Float32Array.from(this.optimizer.secondMoment(name).dataSync()),
+      });
+    }
+    return saved;
+  }
+
+  private rebuildOptimizer(saved: ReadonlyMap<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>): void {
+    const stepCount = this.optimizer?.stepCount ?? 0;
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
+    const params: Record<string, Variable> = {};
+    for (const layer of this.layers) if (layer.nnz > 0) params[layer.id] = layer.values;
+    if (Object.keys(params).length === 0) return;
+    this.optimizer = new AdamWithMoments(params, {
+      learningRate: this.learningRate,
+      ...(this.proxL1Lambda === undefined ? {} : { proxL1: { lambda: this.proxL1Lambda } }),
+    });
+    this.optimizer.setStepCount(stepCount);
+    const state = this.optimizer.stateVariables();
+    for (const name of Object.keys(params)) {
+      const before = saved.get(name);
+      if (before === undefined) continue;
+      const keys = this.layer(name).hotKeys();
+      const m = new Float32Array(keys.length);
+      const v = new Float32Array(keys.length);
+      keys.forEach((key, i) => {
+        const at = binarySearch(before.keys, key);
+        if (at >= 0) {
+          m[i] = before.m[at] as number;
+          v[i] = before.v[at] as number;
+        }
+      });
+      tf.tidy(() => {
+        state[`m/${name}`]?.assign(tf.tensor1d(m));
+        state[`v/${name}`]?.assign(tf.tensor1d(v));
+      });
+    }
+  }
+}
+
+/**
+ * `y + 0·Σx`: keeps `x` on the tape when nothing downstream reads it yet (an empty next layer), so the
+ * gradient is an exact 0 instead of a "cannot compute gradient" error.
+ */
+export function connected(y: Tensor, x: Tensor): Scalar {
+  return tf.add<Scalar>(y, tf.mul(0, tf.sum(x)));
+}
+
+function activate(kind: Activation, h: Tensor2D): Tensor2D {
+  if (kind === "relu") return tf.relu(h);
+  if (kind === "tanh") return tf.tanh(h);
+  return h;
+}
