@@ -5,6 +5,10 @@ import type { Scenario } from "../scenario.js";
 import { backendScenario } from "./backend.js";
 import { epistemicDebtScenario } from "./epistemic-debt.js";
 import { epistemicPoliciesScenario } from "./epistemic-policies.js";
+import { neuromodHomeostasisScenario } from "./neuromod-homeostasis.js";
+import { sparseGrowthScenario } from "./sparse-growth.js";
+import { tubeConformalScenario } from "./tube-conformal.js";
+import { tubeHomeostasisScenario } from "./tube-homeostasis.js";
 
 /** Every scenario `tam-harness` knows, in listing order. */
-export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario];
+export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario];

@@ -1,0 +1,69 @@
+// The neuromod-homeostasis scenario at its quick config: every check passes, the charted series exist,
+// the same seed gives the same result, bad config is rejected by field, and failing numbers fail.
+// Source: 004_b9e7278aec0f8932.txt; SEED-INVENTORY.md §9.5 (H004-A, H004-B).
+import { initBackend } from "@tam/tensor-backend";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SeedContext, SeedResult } from "../src/scenario.js";
+import { neuromodHomeostasisScenario as scenario } from "../src/scenarios/neuromod-homeostasis.js";
+
+function context(seed: number): SeedContext {
+  return { seed, backend: undefined, progress: () => undefined };
+}
+
+const quick = scenario.configSchema.parse(scenario.quick);
+let first: SeedResult;
+
+beforeAll(async () => {
+  await initBackend({ backend: "wasm" });
+  first = await scenario.runSeed(quick, context(1));
+});
+
+describe("neuromod-homeostasis", () => {
+  it("passes every check at the quick config (seeds 1 and 2)", async () => {
+    const results = [first, await scenario.runSeed(quick, context(2))];
+    const checks = scenario.checks(quick, results);
+    expect(checks.length).toBeGreaterThan(0);
+    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+  });
+
+  it("charts only series that it produces, and they are JSON-safe", () => {
+    for (const chart of scenario.charts ?? []) {
+      for (const name of chart.series) {
+        const points = first.series[name];
+        expect(points, name).toBeDefined();
+        expect(points?.length, name).toBeGreaterThan(0);
+        for (const point of points ?? []) expect(Number.isFinite(point.value), name).toBe(true);
+      }
+    }
+    expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+  });
+
+  it("is deterministic per seed", async () => {
+    const again = await scenario.runSeed(quick, context(1));
+    expect(again).toEqual(first);
+  });
+
+  it("has defaults for every field and rejects bad config by field name", () => {
+    expect(() => scenario.configSchema.parse({})).not.toThrow();
+    const parsed = scenario.configSchema.safeParse({ warmupTicks: -1 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(["warmupTicks"]);
+    const drift = scenario.configSchema.safeParse({ driftFromFraction: 0.9, driftToFraction: 0.5 });
+    expect(drift.error?.issues[0]?.path).toEqual(["driftFromFraction"]);
+  });
+
+  it("fails its checks when the trained maps do no better than fixed ones", () => {
+    const fake: SeedResult = {
+      series: {},
+      final: { ...first.final, localOnlyRangeUtil: 0, tracesSatNT: 1, tracesEffCog: -1, tracesProfileSpread: 0, fixedClampViolations: 3 },
+    };
+    const failed = scenario.checks(quick, [fake]).filter((c) => !c.pass).map((c) => c.name);
+    expect(failed).toEqual([
+      "trained maps keep S̄ in the operating band better than fixed maps (RangeUtil up)",
+      "trained maps saturate less than fixed maps (SatNT down)",
+      "the cognitive term raises Eff_cog over the local-only objective (β = 0)",
+      "the cognitive term changes which modulator profile each phase gets",
+      "the μ safety clamp holds",
+    ]);
+  });
+});

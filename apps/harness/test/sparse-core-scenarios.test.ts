@@ -1,0 +1,68 @@
+// The sparse-growth scenario at its quick config: every check passes, charted series exist, same seed
+// gives the same result, and bad config is rejected by field. Source: 002 Archive 04; SEED-INVENTORY §3, H002-F/G.
+import { initBackend } from "@tam/tensor-backend";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
+import { sparseGrowthScenario } from "../src/scenarios/sparse-growth.js";
+
+const scenario = sparseGrowthScenario as unknown as Scenario;
+
+function context(seed: number): SeedContext {
+  return { seed, backend: undefined, progress: () => undefined };
+}
+
+describe("sparse-growth", () => {
+  let config: unknown;
+  let results: SeedResult[] = [];
+  beforeAll(async () => {
+    await initBackend({ backend: "wasm" });
+    config = scenario.configSchema.parse(scenario.quick);
+    results = [];
+    for (const seed of [1, 2].slice(0, scenario.defaultSeeds)) results.push(await scenario.runSeed(config as never, context(seed)));
+  }, 300_000);
+
+  it("passes every check at the quick config", () => {
+    const checks = scenario.checks(config as never, results);
+    for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
+    expect(checks.length).toBeGreaterThanOrEqual(5);
+    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+  });
+
+  it("charts only series that it produces, and they are JSON-safe", () => {
+    const [result] = results;
+    for (const chart of scenario.charts ?? []) {
+      for (const name of chart.series) {
+        const points = result?.series[name];
+        expect(points, name).toBeDefined();
+        expect(points?.length, name).toBeGreaterThan(0);
+        for (const point of points ?? []) expect(Number.isFinite(point.value), name).toBe(true);
+      }
+    }
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it("is deterministic per seed (teacher-student part)", async () => {
+    const small = scenario.configSchema.parse({ ...(scenario.quick as object), mnist: { enabled: false }, teacher: { steps: 60, testSize: 64 } });
+    const a = await scenario.runSeed(small, context(7));
+    const b = await scenario.runSeed(small, context(7));
+    expect(b).toEqual(a);
+  });
+
+  it("has defaults for every field and rejects bad config by field name", () => {
+    expect(() => scenario.configSchema.parse({})).not.toThrow();
+    const parsed = scenario.configSchema.safeParse({ teacher: { steps: -1 } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(["teacher", "steps"]);
+  });
+
+  it("fails its checks when our growth loses to RigL and SET", () => {
+    const fake: SeedResult = {
+      series: {},
+      final: { teacher_ours_testLoss: 1, teacher_rigl_testLoss: 0.1, teacher_ours_supportRecall: 0.2, teacher_set_supportRecall: 0.5, teacher_ours_nnz: 999, mnist_ours_testAccuracy: 0.5, mnist_rigl_testAccuracy: 0.9 },
+    };
+    const failed = scenario.checks(scenario.configSchema.parse({}) as never, [fake]).filter((c) => !c.pass).map((c) => c.name);
+    expect(failed).toContain("teacher-student: our growth matches or beats RigL's test loss at the same nnz");
+    expect(failed).toContain("teacher-student: our growth recovers the teacher's support better than SET");
+    expect(failed).toContain("MNIST: our growth matches or beats RigL's test accuracy at the same nnz");
+  });
+});
