@@ -13,6 +13,8 @@ import { resolveConfig } from "./resolve-config.js";
 import { runScenario } from "./run-scenario.js";
 import type { Execution } from "./run-seeds.js";
 import { parseIntegerFlag, seedList } from "./seed-list.js";
+import { EXIT_INTERRUPTED } from "./sweep/interrupt.js";
+import { registerSweepCommands, type SweepOutcome } from "./sweep/sweep-command.js";
 import { UsageError } from "./usage-error.js";
 
 /** Exit code when every check passed. */
@@ -21,6 +23,14 @@ export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 /** Exit code for usage and config errors. */
 export const EXIT_USAGE = 2;
+/** Exit code after Ctrl-C (SIGINT) stopped a sweep or worker cleanly. */
+export { EXIT_INTERRUPTED };
+
+const OUTCOME_CODES: Readonly<Record<SweepOutcome, number>> = {
+  passed: EXIT_OK,
+  failed: EXIT_CHECK_FAILED,
+  interrupted: EXIT_INTERRUPTED,
+};
 
 /** Output streams the program writes to (replaceable in tests). */
 export interface ProgramIo {
@@ -80,6 +90,12 @@ export async function main(program: Command, argv: readonly string[], io: Progra
     .action(async (name: string, flags: RunFlags) => {
       exitCode = await runCommand(name, flags, io);
     });
+
+  registerSweepCommands(program, io, {
+    setOutcome: (outcome) => (exitCode = OUTCOME_CODES[outcome]),
+    ensureWritableDir,
+    ensureBackendLoads,
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,5 +1,6 @@
 /**
- * Turns a scenario's defaults, `--quick` overrides and command-line flags into one validated config.
+ * Turns a scenario's defaults, `--quick` overrides and command-line flags (`--steps`, `--set`) into one
+ * validated config.
  */
 import type { z } from "zod";
 import type { Scenario } from "./scenario.js";
@@ -9,13 +10,15 @@ import { UsageError } from "./usage-error.js";
 export interface ConfigRequest {
   readonly quick: boolean;
   readonly steps: number | undefined;
+  /** Field values set on the command line (`--set key=value`), applied last. */
+  readonly overrides?: Readonly<Record<string, unknown>>;
 }
 
 /**
- * Parse a scenario's config: schema defaults, then `quick` overrides, then `--steps`.
+ * Parse a scenario's config: schema defaults, then `quick` overrides, then `--steps`, then `overrides`.
  *
- * @throws UsageError naming the field and the bad value when validation fails, or when `--steps` is
- *   given for a scenario whose config has no `steps` field.
+ * @throws UsageError naming the field and the bad value when validation fails, when `--steps` is
+ *   given for a scenario whose config has no `steps` field, or when an override names no field.
  */
 export function resolveConfig<S extends z.ZodObject>(scenario: Scenario<S>, request: ConfigRequest): z.output<S> {
   const input: Record<string, unknown> = request.quick ? { ...scenario.quick } : {};
@@ -25,11 +28,22 @@ export function resolveConfig<S extends z.ZodObject>(scenario: Scenario<S>, requ
     }
     input["steps"] = request.steps;
   }
+  for (const [key, value] of Object.entries(request.overrides ?? {})) {
+    if (!Object.hasOwn(scenario.configSchema.shape, key)) {
+      throw new UsageError(`--set ${key}: scenario "${scenario.name}" has no "${key}" setting (known: ${knownKeys(scenario)})`);
+    }
+    input[key] = value;
+  }
   const parsed = scenario.configSchema.safeParse(input);
   if (!parsed.success) {
     throw new UsageError(`invalid config for scenario "${scenario.name}": ${describeIssues(parsed.error, input)}`);
   }
   return parsed.data;
+}
+
+/** The config fields of a scenario, comma-separated, for error messages. */
+export function knownKeys(scenario: Pick<Scenario, "configSchema">): string {
+  return Object.keys(scenario.configSchema.shape).join(", ");
 }
 
 /** One line per zod issue: `field (got value): message`. */

@@ -23,6 +23,44 @@ export interface RunSeedsOptions {
 }
 
 /**
+ * A fixed-size pool of worker threads (piscina) that run seed tasks from the built `worker.js`.
+ * Only scenarios in the registry can run on it (workers look them up by name).
+ */
+export interface SeedPool {
+  /** Number of worker threads. */
+  readonly threads: number;
+  /**
+   * Run one task; `onProgress` gets (seed, fraction). Aborting `signal` rejects the task (a running
+   * task's thread is terminated and replaced).
+   */
+  run(task: SeedTask, onProgress: (seed: number, fraction: number) => void, signal?: AbortSignal): Promise<SeedOutcome>;
+  /** Stop every thread; tasks still queued or running are rejected. */
+  destroy(): Promise<void>;
+}
+
+/** Create a pool of `threads` worker threads (at least one). */
+export function createSeedPool(threads: number): SeedPool {
+  const size = Math.max(1, Math.floor(threads));
+  const pool = new Piscina<WorkerTask, SeedOutcome>({
+    filename: new URL("./worker.js", import.meta.url).href,
+    minThreads: size,
+    maxThreads: size,
+  });
+  return {
+    threads: size,
+    run(task, onProgress, signal) {
+      const channel = new MessageChannel();
+      channel.port1.on("message", (message: ProgressMessage) => onProgress(message.seed, message.fraction));
+      const workerTask: WorkerTask = { ...task, port: channel.port2 };
+      return pool
+        .run(workerTask, { transferList: [channel.port2], ...(signal === undefined ? {} : { signal }) })
+        .finally(() => channel.port1.close());
+    },
+    destroy: () => pool.destroy(),
+  };
+}
+
+/**
  * Run every task of `scenario` and return outcomes in task order; fails with the first seed's error.
  * Worker threads look the scenario up by name in the registry, so only registered scenarios can run
  * on workers; any scenario object can run in-process.
@@ -35,23 +73,9 @@ export async function runSeeds(scenario: Scenario, tasks: readonly SeedTask[], o
     }
     return outcomes;
   }
-  const threads = Math.max(1, Math.min(tasks.length, options.maxThreads ?? availableParallelism()));
-  const pool = new Piscina<WorkerTask, SeedOutcome>({
-    filename: new URL("./worker.js", import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-  });
+  const pool = createSeedPool(Math.min(tasks.length, options.maxThreads ?? availableParallelism()));
   try {
-    return await Promise.all(
-      tasks.map((task) => {
-        const channel = new MessageChannel();
-        channel.port1.on("message", (message: ProgressMessage) => options.onProgress(message.seed, message.fraction));
-        const workerTask: WorkerTask = { ...task, port: channel.port2 };
-        return pool
-          .run(workerTask, { transferList: [channel.port2] })
-          .finally(() => channel.port1.close());
-      }),
-    );
+    return await Promise.all(tasks.map((task) => pool.run(task, options.onProgress)));
   } finally {
     await pool.destroy();
   }

@@ -2,23 +2,13 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, main } from "../src/main.js";
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from "../src/main.js";
 import type { ScenarioReport } from "../src/report/report.js";
 import { countingScenario, noStepsScenario } from "./fixtures.js";
+import { runProgram, type ProgramRun } from "./run-program.js";
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(new Command("tam-harness"), argv, {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    execution: "in-process",
-    scenarios: [countingScenario, noStepsScenario],
-  });
-  return { code, out, err };
-}
+const run = (argv: string[]): Promise<ProgramRun> => runProgram(argv, [countingScenario, noStepsScenario]);
 
 const tempOut = (): string => mkdtempSync(join(tmpdir(), "tam-harness-"));
 
@@ -48,12 +38,7 @@ describe("tam-harness program", () => {
   it("exits 1 when a check fails, and still writes the report", async () => {
     const dir = tempOut();
     const failing = { ...countingScenario, quick: { steps: 4, target: 11 } };
-    const code = await main(new Command("tam-harness"), ["run", "counting", "--quick", "--seed", "1", "--out", dir], {
-      out: () => undefined,
-      err: () => undefined,
-      execution: "in-process",
-      scenarios: [failing],
-    });
+    const { code } = await runProgram(["run", "counting", "--quick", "--seed", "1", "--out", dir], [failing]);
     expect(code).toBe(EXIT_CHECK_FAILED);
     const report = JSON.parse(readFileSync(join(dir, "counting", "report.json"), "utf8")) as ScenarioReport;
     expect(report.passed).toBe(false);

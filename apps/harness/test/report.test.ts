@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { seriesByMetric, summariseFinals } from "../src/report/aggregate.js";
 import { writeFileAtomic } from "../src/report/atomic-write.js";
 import { renderChartSvg } from "../src/report/chart-svg.js";
-import { escapeHtml } from "../src/report/html-report.js";
+import { escapeHtml } from "../src/report/html-parts.js";
 
 describe("aggregation across seeds", () => {
   it("gives mean, min, max and per-seed values", () => {

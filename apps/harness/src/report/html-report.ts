@@ -4,6 +4,7 @@
  */
 import type { ChartSpec } from "../scenario.js";
 import { renderChartSvg } from "./chart-svg.js";
+import { escapeHtml, formatNumber, PAGE_STYLE } from "./html-parts.js";
 import type { ScenarioReport } from "./report.js";
 
 /** Build the HTML page for a report. */
@@ -16,7 +17,7 @@ export async function renderHtmlReport(report: ScenarioReport): Promise<string> 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(report.scenario)}: ${verdict}</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <h1>${escapeHtml(report.scenario)}</h1>
@@ -56,31 +57,3 @@ export function chartsOf(report: Pick<ScenarioReport, "charts" | "series">): rea
   if (report.charts.length > 0) return report.charts;
   return Object.keys(report.series).map((metric) => ({ title: metric, series: [metric] }));
 }
-
-/** Escape text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-}
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(5);
-}
-
-const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 980px; color: #222; }
-table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-.pass { color: #17692c; font-weight: 600; }
-.fail { color: #b3141b; font-weight: 600; }
-figure { margin: 1rem 0; }
-pre { background: #f7f7f7; padding: 0.75rem; overflow-x: auto; }
-`;

@@ -1,0 +1,75 @@
+/**
+ * Sweep results on disk: one file per (scenario, config hash, seed) at
+ * `DIR/<scenario>/sweep/<configHash>/seed-<seed>.json`, written atomically. A retried job overwrites
+ * its own file, so nothing is counted twice, and `--resume` runs only the jobs whose file is missing.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../report/atomic-write.js";
+import type { SeedOutcome } from "../seed-task.js";
+import type { Setting, SweepJob } from "./sweep-plan.js";
+
+/** Version of the result-file layout. */
+export const JOB_RESULT_SCHEMA_VERSION = 1;
+
+/** What one finished job left on disk. */
+export interface JobResult {
+  readonly schemaVersion: typeof JOB_RESULT_SCHEMA_VERSION;
+  readonly id: string;
+  readonly scenario: string;
+  readonly configHash: string;
+  readonly setting: Setting;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly outcome: SeedOutcome;
+  /** Where it ran: `local` for the sweep's own threads, else the queue worker's `host/pid`. */
+  readonly ranOn: string;
+  readonly finishedAt: string;
+}
+
+/** Path of a job's result file under the output folder. */
+export function resultPath(outDir: string, job: Pick<SweepJob, "scenario" | "configHash" | "seed">): string {
+  return join(outDir, job.scenario, "sweep", job.configHash, `seed-${job.seed}.json`);
+}
+
+/** Write a job's result atomically (replacing an earlier result of the same job). */
+export async function writeJobResult(outDir: string, job: SweepJob, outcome: SeedOutcome, ranOn: string): Promise<JobResult> {
+  if (outcome.seed !== job.seed) throw new Error(`job ${job.id}: the result is for seed ${outcome.seed}, not ${job.seed}`);
+  const result: JobResult = {
+    schemaVersion: JOB_RESULT_SCHEMA_VERSION,
+    id: job.id,
+    scenario: job.scenario,
+    configHash: job.configHash,
+    setting: job.setting,
+    config: job.config,
+    seed: job.seed,
+    outcome,
+    ranOn,
+    finishedAt: new Date().toISOString(),
+  };
+  await writeFileAtomic(resultPath(outDir, job), `${JSON.stringify(result)}\n`);
+  return result;
+}
+
+/** A job's stored result, or undefined when there is none (or it belongs to another job). */
+export async function readJobResult(outDir: string, job: SweepJob): Promise<JobResult | undefined> {
+  let text: string;
+  try {
+    text = await readFile(resultPath(outDir, job), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const result = JSON.parse(text) as JobResult;
+  return result.id === job.id && result.schemaVersion === JOB_RESULT_SCHEMA_VERSION ? result : undefined;
+}
+
+/** The stored results of `jobs`, by job id (jobs without a result are absent). */
+export async function readJobResults(outDir: string, jobs: readonly SweepJob[]): Promise<Map<string, JobResult>> {
+  const found = new Map<string, JobResult>();
+  for (const job of jobs) {
+    const result = await readJobResult(outDir, job);
+    if (result !== undefined) found.set(job.id, result);
+  }
+  return found;
+}

@@ -1,0 +1,99 @@
+/**
+ * Benchmark: the same local sweep on 1 and on 2 worker threads; writes jobs/s and the speedup as
+ * `{ machine, settings, results: [{ name, value, unit }] }` to the path given as the first argument
+ * (`pnpm bench` writes `bench-results/harness-sweep.json` at the repository root).
+ *
+ * Each timing is a whole sweep (pool start-up, tensor-backend load per thread, jobs, result files and
+ * report), best of {@link REPEATS}, since other work on the machine only ever slows a run down.
+ *
+ * A busy machine has fewer free cores than it has cores, so the file also records a baseline: the
+ * speedup of a pure CPU loop on 2 threads over 1 (`baseline/spin-speedup/threads=2`). The sweep's
+ * speedup can only be judged against it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, platform, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import { writeFileAtomic } from "../report/atomic-write.js";
+import { findScenario } from "../registry.js";
+import { parseSweepAxes } from "./sweep-axes.js";
+import { planSweep } from "./sweep-plan.js";
+import { runSweep } from "./sweep-run.js";
+
+/** Scenario and settings: about 0.5-1 s of work per job, so per-job work dominates pool overhead. */
+const SCENARIO = "epistemic-policies";
+const SETTINGS = ["budgetWells=40000", "maxCycles=100000"];
+const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
+const THREADS = [1, 2] as const;
+const REPEATS = 3;
+
+/** One benchmark number. */
+interface BenchResult {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+/** Iterations of the baseline's CPU loop per thread (about a second or two). */
+const SPIN_ITERATIONS = 2e8;
+const SPIN_CODE = `let x = 0; for (let i = 0; i < ${SPIN_ITERATIONS}; i++) x = (x * 1664525 + 1013904223) % 4294967296;`;
+
+/** Seconds for `threads` threads to each run the CPU loop once. */
+async function timeSpin(threads: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: threads }, () => new Promise((done, fail) => new Worker(SPIN_CODE, { eval: true }).on("exit", done).on("error", fail))),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function timeSweep(threads: number): Promise<number> {
+  const scenario = findScenario(SCENARIO);
+  const plan = planSweep(scenario, { axes: parseSweepAxes(scenario, SETTINGS), seeds: SEEDS, quick: false, backend: undefined });
+  const outDir = mkdtempSync(join(tmpdir(), "tam-sweep-bench-"));
+  try {
+    const started = performance.now();
+    await runSweep(plan, {
+      outDir,
+      resume: false,
+      runner: { kind: "local", execution: "workers", threads },
+      chartMetric: undefined,
+      command: "sweep-bench",
+      signal: new AbortController().signal,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    return (performance.now() - started) / 1000;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+const outPath = resolve(process.argv[2] ?? "harness-sweep.json");
+const loadBefore = loadavg()[0] ?? Number.NaN;
+const best = new Map<string, number>();
+const keep = (key: string, seconds: number): void => void best.set(key, Math.min(best.get(key) ?? Number.POSITIVE_INFINITY, seconds));
+for (let repeat = 0; repeat < REPEATS; repeat++) {
+  for (const threads of THREADS) {
+    keep(`sweep/${threads}`, await timeSweep(threads));
+    keep(`spin/${threads}`, await timeSpin(threads));
+  }
+}
+const seconds = (key: string): number => best.get(key) ?? Number.NaN;
+const rate = (threads: number): number => SEEDS.length / seconds(`sweep/${threads}`);
+const results: BenchResult[] = [
+  ...THREADS.map((threads) => ({ name: `sweep/jobs-per-s/threads=${threads}`, value: rate(threads), unit: "jobs/s" })),
+  { name: "sweep/speedup/threads=2", value: rate(2) / rate(1), unit: "x" },
+  // Each spin thread does the same work, so 2 threads on 2 free cores take as long as 1.
+  { name: "baseline/spin-speedup/threads=2", value: (2 * seconds("spin/1")) / seconds("spin/2"), unit: "x" },
+];
+const cpuList = cpus();
+const report = {
+  machine: { cpu: cpuList[0]?.model ?? "unknown", cores: cpuList.length, node: process.version, platform: `${platform()} ${process.arch}` },
+  settings: { scenario: SCENARIO, set: SETTINGS, jobs: SEEDS.length, repeats: REPEATS, timing: "whole sweep, best of repeats" },
+  // Other processes on the machine slow the 2-thread run most: record how busy it was.
+  loadAverage1m: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
+  results,
+};
+await writeFileAtomic(outPath, `${JSON.stringify(report, null, 2)}\n`);
+for (const r of results) process.stdout.write(`${r.name}: ${r.value.toFixed(3)} ${r.unit}\n`);
+process.stdout.write(`-> ${outPath}\n`);

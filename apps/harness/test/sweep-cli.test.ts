@@ -1,0 +1,65 @@
+// The built CLI sweeping on worker threads: Ctrl-C (SIGINT) stops cleanly with exit 130 and no
+// half-written files, --resume runs only the missing jobs, and results match in-process runs.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { JobResult } from "../src/sweep/result-store.js";
+import type { SweepReport } from "../src/sweep/sweep-report.js";
+import { epistemicPoliciesScenario } from "../src/scenarios/epistemic-policies.js";
+import { requireBuiltCli, startCli } from "./cli-process.js";
+
+const SCENARIO = "epistemic-policies";
+
+/** Every file under DIR/<scenario>/sweep (result files and anything else left there). */
+function sweepFiles(dir: string): string[] {
+  const root = join(dir, SCENARIO, "sweep");
+  return readdirSync(root).flatMap((hash) => readdirSync(join(root, hash)).map((name) => join(root, hash, name)));
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+
+describe("tam-harness sweep on worker threads", () => {
+  beforeAll(requireBuiltCli);
+
+  it("stops on Ctrl-C with exit 130, no report and only whole result files; --resume finishes the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tam-sweep-cli-"));
+    // Jobs of a few hundred ms each, so the interrupt lands mid-sweep.
+    const args = ["sweep", SCENARIO, "--seeds", "1..4", "--set", "budgetWells=10000,10001", "--set", "maxCycles=100000", "--threads", "2", "--out", dir];
+    const sweep = startCli(args);
+    await sweep.waitFor(/: [1-9]\d*\/8 done/);
+    sweep.child.kill("SIGINT");
+    const { code } = await sweep.exited;
+    expect(code, sweep.output()).toBe(130);
+    expect(sweep.output()).toContain("interrupted; finished jobs are stored, run again with --resume");
+    expect(readdirSync(join(dir, SCENARIO))).toEqual(["sweep"]);
+    const kept = sweepFiles(dir);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(8);
+    for (const file of kept) {
+      expect(file).toMatch(/seed-\d+\.json$/);
+      expect(readJson<JobResult>(file).outcome.result.final).toBeDefined();
+    }
+
+    const resumed = startCli([...args, "--resume"]);
+    const { code: resumedCode } = await resumed.exited;
+    expect(resumed.output()).toContain(`8 jobs; ${8 - kept.length} to run (${kept.length} already done)`);
+    const report = readJson<SweepReport>(join(dir, SCENARIO, "sweep-report.json"));
+    expect(resumedCode, resumed.output()).toBe(report.passed ? 0 : 1);
+    expect(report.jobs).toMatchObject({ total: 8, done: 8, reused: kept.length, failed: 0 });
+    expect(sweepFiles(dir)).toHaveLength(8);
+    expect(report.settings.map((s) => s.seeds)).toEqual([
+      [1, 2, 3, 4],
+      [1, 2, 3, 4],
+    ]);
+
+    // Worker threads give the same results as the scenario run in this thread.
+    for (const file of sweepFiles(dir).slice(0, 2)) {
+      const stored = readJson<JobResult>(file);
+      const config = epistemicPoliciesScenario.configSchema.parse(stored.config);
+      const expected = await epistemicPoliciesScenario.runSeed(config, { seed: stored.seed, backend: undefined, progress: () => undefined });
+      expect(stored.outcome.result).toEqual(expected);
+      expect(stored.ranOn).toBe("local");
+    }
+  });
+});
