@@ -15,6 +15,7 @@ const config = {
   packageOptions: {
     entryPoints: ["src/index.ts"],
     tsconfig: "tsconfig.build.json",
+    disableSources: true,
   },
   out: "docs/api",
   readme: "docs/api-home.md",

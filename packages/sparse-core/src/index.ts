@@ -8,6 +8,8 @@
  * const net = new SparseMaskedStack({ layers: [{ inFeatures: 16, outFeatures: 4, base: { kind: "zero" }, budget: { structCap: 24 } }] });
  * const planner = new GrowthPlanner();
  * planner.runCycle(net, source, createRng(1));   // shortlist → probe → commit/prune, typed events
+ * const policy = new CrossoverPolicy(deviceCostModel());
+ * policy.step(net.layers, 32);                    // sparse/dense crossover by device-measured costs
  * ```
  * @packageDocumentation
  */
@@ -57,6 +59,8 @@ export type {
   RelaxedSwitchEvent,
   ShortlistEvent,
   SkipEvent,
+  SwitchEvent,
+  DensityBand,
 } from "./planner-events.js";
 export { GrowthPlanner, plannerConfigSchema, type CycleReport, type PlannerConfig, type PlannerConfigInput } from "./growth-planner.js";
 export {
@@ -69,3 +73,39 @@ export {
   type CanonicalSpectrum,
   type SpectrumSummary,
 } from "./sorted-spectrum.js";
+export {
+  CALIBRATION_DENSITIES,
+  CALIBRATION_REPEATS,
+  CALIBRATION_SHAPES,
+  CALIBRATION_WARMUP,
+  COST_WORKLOADS,
+  LinearCostModel,
+  calibrationOptionsSchema,
+  clearDeviceCostCache,
+  deviceCostModel,
+  fitNonNegative,
+  measureDeviceCosts,
+  type CalibrationOptions,
+  type CalibrationSample,
+  type CostModel,
+  type CostQuery,
+  type CostWorkload,
+  type LinearCostModelSpec,
+  type PathCoefficients,
+} from "./device-cost-model.js";
+export {
+  CROSSOVER_CHECK_EVERY_STEPS,
+  CROSSOVER_CONFIRM_CHECKS,
+  CROSSOVER_COOLDOWN_CHECKS,
+  CROSSOVER_TIE_MARGIN,
+  CrossoverPolicy,
+  SEED_DENSE_ABOVE_DENSITY,
+  SEED_SPARSE_BELOW_DENSITY,
+  crossoverConfigSchema,
+  type CrossoverCheck,
+  type CrossoverConfig,
+  type CrossoverConfigInput,
+  type CrossoverPreference,
+  type CrossoverState,
+  type CrossoverTarget,
+} from "./crossover-policy.js";

@@ -1,8 +1,11 @@
 /**
  * Typed records of what the planner did (seed 002 metrics to expose, SEED-INVENTORY §3.19): shortlist,
- * probe, commit, skip, prune, help, calibration, and relaxed-switch events.
+ * probe, commit, skip, prune, help, calibration, relaxed-switch, and the crossover policy's switch events
+ * (seed L1532-1554, §3.15).
  */
+import type { ObjectCounters } from "./growth-object.js";
 import type { RegionKind } from "./region.js";
+import type { ComputePath } from "./sparse-masked-linear.js";
 
 /** Fields every event has. */
 interface EventBase {
@@ -99,5 +102,33 @@ export interface RelaxedSwitchEvent extends EventBase {
   readonly meanRealised: number;
 }
 
+/** Where a density falls among the seed's bands (L1544-1549): below 0.05, 0.05..0.2, above 0.2 by default. */
+export type DensityBand = "sparse" | "compare" | "dense";
+
+/**
+ * The dense crossover policy switched an object's compute path (seed L1532-1554). `cycle` is the policy's
+ * check number for this object (0-based). Counters are read before and after the switch: `cStruct` and
+ * `cActive` keep their sparse meaning (the planner reasons in nnz and masks, L1838), `computeCells` follows
+ * the new representation (L1553).
+ */
+export interface SwitchEvent extends EventBase {
+  readonly type: "switch";
+  readonly from: ComputePath;
+  readonly to: ComputePath;
+  /** `C_struct / (in·out)`. */
+  readonly density: number;
+  readonly band: DensityBand;
+  readonly batchSize: number;
+  /** Stored paths the sparse kernel iterates over (`C_struct`). */
+  readonly pathCount: number;
+  /** Predicted seconds per call on each path (the device cost model). */
+  readonly sparseSeconds: number;
+  readonly denseSeconds: number;
+  /** Consecutive checks that agreed before the switch. */
+  readonly agreeingChecks: number;
+  readonly countersBefore: ObjectCounters;
+  readonly countersAfter: ObjectCounters;
+}
+
 /** Every planner event. */
-export type PlannerEvent = ShortlistEvent | ProbeEvent | CommitEvent | SkipEvent | PruneEvent | HelpEvent | CalibrationEvent | RelaxedSwitchEvent;
+export type PlannerEvent = ShortlistEvent | ProbeEvent | CommitEvent | SkipEvent | PruneEvent | HelpEvent | CalibrationEvent | RelaxedSwitchEvent | SwitchEvent;

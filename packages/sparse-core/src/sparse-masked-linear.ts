@@ -4,14 +4,15 @@
  *
  * - The Hot set is a sorted COO mask `M_idx [nnz, 2]` of `(row, col)` = (input, output), and the
  *   trainable `W_vals [nnz]` is aligned with it one to one (L1611-1612). The mask is truly sparse (L1846).
- * - Forward: `Y = base(X) + X·W`, `W` stored `[in, out]`, through `denseSparseMatMul` (cost ∝ nnz; the
- *   seed's `[in,out]·Xᵀ` form has a shape bug, D-5). No dense Hadamard product with a mask.
+ * - Forward: `Y = base(X) + X·W`, `W` stored `[in, out]`, through the nnz-scaled `denseSpmm` kernel on row and
+ *   column vectors cached per structure (the same arithmetic as `denseSparseMatMul`; the seed's `[in,out]·Xᵀ`
+ *   form has a shape bug, D-5). No dense Hadamard product with a mask.
  * - Identity-first: with no Hot or Warm delta the layer is `base(X)` with no arithmetic (L1235, L1252).
  * - Gradients reach only `W_vals` (the base is a fixed map; indices are int32 and not differentiable).
  * - The compute path may be switched to dense by the crossover policy (L1760-1783); the semantics (mask,
  *   counters, planner) stay sparse.
  */
-import { denseSparseMatMul, sparseToDense, tf, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { denseSparseMatMul, denseSpmm, sparseToDense, tf, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
@@ -69,9 +70,13 @@ export class SparseMaskedLinear implements GrowthObject {
   readonly budget: ObjectBudget;
   private keys: Int32Array;
   private indices: Tensor2D;
+  /** Row and column vectors of the Hot set, cached per structure (splitting `indices` per call costs ~0.5 µs per cell on wasm, ADR 0303). */
+  private rows: Tensor1D;
+  private cols: Tensor1D;
   private vals: Variable;
   private warm = new Set<number>();
   private computePath: ComputePath = "sparse";
+  private pathSwitchCount = 0;
   private fastPathCalls = 0;
   private forwardCalls = 0;
   private version = 0;
@@ -106,6 +111,7 @@ export class SparseMaskedLinear implements GrowthObject {
     this.budget = { structCap, activeCap };
     this.keys = new Int32Array(0);
     this.indices = keysToIndices(this.keys, outFeatures);
+    [this.rows, this.cols] = splitKeys(this.keys, outFeatures);
     this.vals = tf.tidy(() => tf.variable(tf.zeros([0]), true));
     if (options.initial !== undefined) this.setStructure(options.initial.keys, options.initial.values);
   }
@@ -140,9 +146,24 @@ export class SparseMaskedLinear implements GrowthObject {
     return { forward: this.forwardCalls, fastPath: this.fastPathCalls };
   }
 
-  /** Switch the compute path (the crossover policy does this; the semantics do not change). */
-  setPath(path: ComputePath): void {
+  /** How many times {@link SparseMaskedLinear.setPath} changed the compute path. */
+  get pathSwitches(): number {
+    return this.pathSwitchCount;
+  }
+
+  /**
+   * Switch the compute path (the crossover policy does this; the semantics do not change). The output is
+   * the same up to float summation order; `counters().computeCells` follows the path (seed L1553).
+   * Returns true when the path changed.
+   *
+   * @throws Error naming the layer when `path` is not `"sparse"` or `"dense"`.
+   */
+  setPath(path: ComputePath): boolean {
+    if (path !== "sparse" && path !== "dense") throw new Error(`Error in SparseMaskedLinear "${this.id}".setPath: path must be "sparse" or "dense", got ${String(path)}.`);
+    if (path === this.computePath) return false;
     this.computePath = path;
+    this.pathSwitchCount += 1;
+    return true;
   }
 
   /**
@@ -168,8 +189,9 @@ export class SparseMaskedLinear implements GrowthObject {
         if (values.shape[0] !== this.keys.length) {
           throw new Error(`Error in SparseMaskedLinear "${this.id}".forward: hotValues must have ${this.keys.length} entries, got ${values.shape[0]}.`);
         }
-        const w = { indices: this.indices, values: values as Tensor1D, shape: [this.shape[0], this.shape[1]] as [number, number] };
-        const product = this.computePath === "dense" ? tf.matMul(x, sparseToDense(w)) : denseSparseMatMul(x, w);
+        const shape: [number, number] = [this.shape[0], this.shape[1]];
+        const product =
+          this.computePath === "dense" ? tf.matMul(x, sparseToDense({ indices: this.indices, values: values as Tensor1D, shape })) : denseSpmm(x, this.rows, this.cols, values as Tensor1D, shape);
         y = tf.add(y, product);
       }
       for (const shadow of shadows) {
@@ -196,9 +218,12 @@ export class SparseMaskedLinear implements GrowthObject {
       if (!Number.isFinite(values[i])) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: value ${i} is ${values[i]}.`);
     }
     this.indices.dispose();
+    this.rows.dispose();
+    this.cols.dispose();
     this.vals.dispose();
     this.keys = Int32Array.from(keys);
     this.indices = keysToIndices(this.keys, this.shape[1]);
+    [this.rows, this.cols] = splitKeys(this.keys, this.shape[1]);
     this.vals = tf.tidy(() => tf.variable(tf.tensor1d(values, "float32"), true));
     for (const key of this.keys) this.warm.delete(key);
     this.version += 1;
@@ -254,8 +279,17 @@ export class SparseMaskedLinear implements GrowthObject {
   /** Free the layer's tensors. */
   dispose(): void {
     this.indices.dispose();
+    this.rows.dispose();
+    this.cols.dispose();
     this.vals.dispose();
   }
+}
+
+/** Row (`key / cols`) and column (`key % cols`) int32 vectors of sorted linear keys. */
+function splitKeys(keys: Int32Array, cols: number): [Tensor1D, Tensor1D] {
+  const rows = Int32Array.from(keys, (key) => Math.floor(key / cols));
+  const columns = Int32Array.from(keys, (key) => key % cols);
+  return [tf.tensor1d(rows, "int32"), tf.tensor1d(columns, "int32")];
 }
 
 /** Index of `key` in a sorted array, or -1. */

@@ -43,6 +43,22 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+describe("sparseToDense", () => {
+  it.each(TEST_BACKENDS)("scatters the cells and differentiates to the values as dL/dDense at those cells (%s)", async (backend) => {
+    await useBackend(backend);
+    const before = tf.memory().numTensors;
+    const a = sparseMatrix({ indices: [[0, 1], [1, 3], [2, 0], [2, 2]], values: [5, -1, 2, 0.5], shape: [3, 4] });
+    const weights = tf.tensor2d(Float32Array.from({ length: 12 }, (_, i) => i + 1), [3, 4]);
+    const dense = sparseToDense(a);
+    expect(Array.from(dense.dataSync())).toEqual([0, 5, 0, 0, 0, 0, 0, -1, 2, 0, 0.5, 0]);
+    const grad = tf.grad((v: Tensor) => tf.sum(tf.mul(sparseToDense({ ...a, values: v as Tensor1D }), weights)))(a.values);
+    expect(Array.from(grad.dataSync())).toEqual([2, 8, 9, 11]);
+    tf.dispose([dense, grad, weights]);
+    disposeSparse(a);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe("SparseMatrix construction", () => {
   it("accepts a canonical matrix and rejects malformed ones with named errors", async () => {
     await useBackend("cpu");

@@ -35,7 +35,8 @@ export const DEFAULT_HARDNESS: Readonly<Record<CommitmentPriceVariant, HardnessE
   dual: "per-rule",
 };
 
-const optionsSchema = z
+/** Validates {@link CommitmentPriceOptions}; defaults come from the seed (000 §7). */
+export const commitmentPriceOptionsSchema = z
   .object({
     variant: z.enum(COMMITMENT_PRICE_VARIANTS).default(DEFAULT_COMMITMENT_PRICE_VARIANT),
     etaLambda: z.number().finite().positive().optional(),
@@ -59,7 +60,7 @@ export const DEFAULT_ETA: Readonly<Record<CommitmentPriceVariant, number>> = {
 };
 
 /** Options of {@link CommitmentPrice}; every field has a default. */
-export type CommitmentPriceOptions = z.input<typeof optionsSchema>;
+export type CommitmentPriceOptions = z.input<typeof commitmentPriceOptionsSchema>;
 
 /**
  * One training step's per-episode outcomes, columnar (all arrays of the same length B).
@@ -108,7 +109,7 @@ export interface PriceUpdate {
  */
 export class CommitmentPrice {
   /** The validated options (defaults filled; `hardness` resolved from the variant). */
-  readonly options: Readonly<Omit<z.output<typeof optionsSchema>, "hardness" | "etaLambda">> & {
+  readonly options: Readonly<Omit<z.output<typeof commitmentPriceOptionsSchema>, "hardness" | "etaLambda">> & {
     readonly hardness: HardnessEstimator;
     readonly etaLambda: number;
   };
@@ -117,7 +118,7 @@ export class CommitmentPrice {
   private readonly deviationBaselines: RuleBaselines;
 
   constructor(options: CommitmentPriceOptions = {}) {
-    const parsed = optionsSchema.safeParse(options);
+    const parsed = commitmentPriceOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`Error in CommitmentPrice: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);

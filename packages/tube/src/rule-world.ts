@@ -29,7 +29,8 @@ export const RULE_NAMES = ["hold", "contract", "rotate", "jitter"] as const;
 /** A rule's name. */
 export type RuleName = (typeof RULE_NAMES)[number];
 
-const optionsSchema = z
+/** Validates {@link RuleWorldOptions} (ADR 0201). */
+export const ruleWorldOptionsSchema = z
   .object({
     horizonSteps: z.number().int().min(1).max(256).default(DEFAULT_HORIZON_STEPS),
     noiseStd: z.number().finite().min(0).default(DEFAULT_NOISE_STD),
@@ -37,7 +38,7 @@ const optionsSchema = z
   .strict();
 
 /** Options of {@link RuleWorld}; every field has a default. */
-export type RuleWorldOptions = z.input<typeof optionsSchema>;
+export type RuleWorldOptions = z.input<typeof ruleWorldOptionsSchema>;
 
 /**
  * A batch of episodes in flat row-major arrays (ready for `tf.tensor`).
@@ -82,7 +83,7 @@ export class RuleWorld {
   readonly obsDim = STATE_DIM + RULE_COUNT;
 
   constructor(options: RuleWorldOptions = {}) {
-    const parsed = optionsSchema.safeParse(options);
+    const parsed = ruleWorldOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`Error in RuleWorld: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);

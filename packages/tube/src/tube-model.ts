@@ -32,7 +32,8 @@ export interface LatentSlice {
 
 const sliceSchema = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).strict();
 
-const configSchema = z
+/** Validates {@link TubeModelConfig} (ADR 0202). */
+export const tubeModelConfigSchema = z
   .object({
     obsDim: z.number().int().min(1),
     latentDim: z.number().int().min(0).default(0),
@@ -52,7 +53,7 @@ const configSchema = z
  * Configuration of a {@link TubeModel}. `muLatent` / `coneLatent` default to all of z; set
  * `coneLatent: { start: 0, end: intentDim }` to restrict σ and stop to z_intent.
  */
-export type TubeModelConfig = z.input<typeof configSchema>;
+export type TubeModelConfig = z.input<typeof tubeModelConfigSchema>;
 
 /** Inputs of {@link TubeModel.forward}; B episodes. */
 export interface TubeInputs {
@@ -90,7 +91,7 @@ export interface TubeOutput {
  */
 export class TubeModel {
   /** The validated configuration (defaults filled). */
-  readonly config: Readonly<z.output<typeof configSchema>> & { readonly muLatent: LatentSlice; readonly coneLatent: LatentSlice };
+  readonly config: Readonly<z.output<typeof tubeModelConfigSchema>> & { readonly muLatent: LatentSlice; readonly coneLatent: LatentSlice };
   /** First layer `[R, obsDim + latentDim + 1, 2H]` (last input row = bias). */
   readonly w1: Variable;
   /** Head layer `[R, 2H + 1, 2·T·D + T]` (last row = bias). */
@@ -99,7 +100,7 @@ export class TubeModel {
   private readonly mask2: Tensor;
 
   constructor(config: TubeModelConfig, rng: Rng) {
-    const parsed = configSchema.safeParse(config);
+    const parsed = tubeModelConfigSchema.safeParse(config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`Error in TubeModel: config ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
