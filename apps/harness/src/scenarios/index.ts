@@ -5,10 +5,13 @@ import type { Scenario } from "../scenario.js";
 import { backendScenario } from "./backend.js";
 import { epistemicDebtScenario } from "./epistemic-debt.js";
 import { epistemicPoliciesScenario } from "./epistemic-policies.js";
+import { graphBarrierScenario } from "./graph-barrier.js";
+import { graphDynamicsScenario } from "./graph-dynamics.js";
+import { graphEquationsScenario } from "./graph-equations.js";
 import { neuromodHomeostasisScenario } from "./neuromod-homeostasis.js";
 import { sparseGrowthScenario } from "./sparse-growth.js";
 import { tubeConformalScenario } from "./tube-conformal.js";
 import { tubeHomeostasisScenario } from "./tube-homeostasis.js";
 
 /** Every scenario `tam-harness` knows, in listing order. */
-export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario];
+export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario, graphDynamicsScenario, graphEquationsScenario, graphBarrierScenario];

@@ -1,0 +1,90 @@
+// The @tam/graph scenarios at their quick configs: every check passes, charted series exist and are
+// JSON-safe, the same seed gives the same result, bad config is rejected by field, and the checks fail on
+// results that contradict the claims. Source: seed 002 Archives 00-03; issue 8 item 9.
+import { initBackend } from "@tam/tensor-backend";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
+import { graphBarrierScenario } from "../src/scenarios/graph-barrier.js";
+import { graphDynamicsScenario } from "../src/scenarios/graph-dynamics.js";
+import { graphEquationsScenario } from "../src/scenarios/graph-equations.js";
+
+function context(seed: number): SeedContext {
+  return { seed, backend: undefined, progress: () => undefined };
+}
+
+const CASES: readonly { scenario: Scenario; tiny: Record<string, unknown>; badField: Record<string, unknown>; badPath: string[]; contradiction: SeedResult; failing: string }[] = [
+  {
+    scenario: graphEquationsScenario,
+    tiny: { noiseLevels: [0.001], steps: 1000, heat: { enabled: false } },
+    badField: { threshold: -1 },
+    badPath: ["threshold"],
+    contradiction: { series: {}, final: { claim_maxRelativeError: 0.05, claim_patternCorrect: 0 } },
+    failing: "Lorenz at 0.1 % noise: every coefficient within 1 %",
+  },
+  {
+    scenario: graphBarrierScenario,
+    tiny: { budgets: [11, 20], steps: 20 },
+    badField: { steps: 0 },
+    badPath: ["steps"],
+    contradiction: { series: {}, final: { peakRatio: 1.2 } },
+    failing: "complexity never exceeds its token limit (every module, every step, every budget)",
+  },
+  {
+    scenario: graphDynamicsScenario,
+    tiny: { steps: 10, evalEvery: 5, rolloutSteps: 10, rolloutStarts: 1, lotkaVolterra: { enabled: false } },
+    badField: { oscillator: { hidden: -1 } },
+    badPath: ["oscillator", "hidden"],
+    contradiction: { series: {}, final: { oscillator_graph_oneStep: 1, oscillator_hold_oneStep: 0.01, oscillator_baseline_oneStep: 0.001, oscillator_graph_parameters: 48, oscillator_baseline_parameters: 45 } },
+    failing: "damped-oscillator: the graph learns the dynamics (one-step error far below holding the state)",
+  },
+];
+
+describe.each(CASES)("$scenario.name", ({ scenario, tiny, badField, badPath, contradiction, failing }) => {
+  let config: unknown;
+  let results: SeedResult[] = [];
+  beforeAll(async () => {
+    await initBackend({ backend: "wasm" });
+    config = scenario.configSchema.parse(scenario.quick);
+    results = [];
+    for (let seed = 1; seed <= scenario.defaultSeeds; seed += 1) results.push(await scenario.runSeed(config as never, context(seed)));
+  }, 300_000);
+
+  it("passes every check at the quick config", () => {
+    const checks = scenario.checks(config as never, results);
+    for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+  });
+
+  it("charts only series that it produces, and they are JSON-safe", () => {
+    const [result] = results;
+    for (const chart of scenario.charts ?? []) {
+      for (const name of chart.series) {
+        const points = result?.series[name];
+        expect(points, name).toBeDefined();
+        expect(points?.length, name).toBeGreaterThan(0);
+        for (const point of points ?? []) expect(Number.isFinite(point.value), name).toBe(true);
+      }
+    }
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it("is deterministic per seed", async () => {
+    const small = scenario.configSchema.parse({ ...(scenario.quick as object), ...tiny });
+    const a = await scenario.runSeed(small, context(7));
+    const b = await scenario.runSeed(small, context(7));
+    expect(b).toEqual(a);
+  }, 120_000);
+
+  it("has defaults for every field and rejects bad config by field name", () => {
+    expect(() => scenario.configSchema.parse({})).not.toThrow();
+    const parsed = scenario.configSchema.safeParse(badField);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(badPath);
+  });
+
+  it("fails its checks on results that contradict the claims", () => {
+    const failed = scenario.checks(scenario.configSchema.parse({}) as never, [contradiction]).filter((c) => !c.pass).map((c) => c.name);
+    expect(failed).toContain(failing);
+  });
+});
