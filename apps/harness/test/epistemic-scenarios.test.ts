@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
 import { epistemicDebtScenario } from "../src/scenarios/epistemic-debt.js";
 import { epistemicPoliciesScenario } from "../src/scenarios/epistemic-policies.js";
+import { expectChecksPass, expectChartedSeries } from "./scenario-assertions.js";
 
 function context(seed: number): SeedContext {
   return { seed, backend: undefined, progress: () => undefined };
@@ -22,22 +23,13 @@ describe.each([epistemicDebtScenario as unknown as Scenario, epistemicPoliciesSc
   it("passes every check at the quick config", async () => {
     const { config, results } = await runQuick(scenario, SEEDS.slice(0, scenario.defaultSeeds));
     const checks = scenario.checks(config as never, results);
-    expect(checks.length).toBeGreaterThan(0);
-    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+    expectChecksPass(checks, 1);
   });
 
   it("charts only series that it produces, and they are JSON-safe", async () => {
     const { results } = await runQuick(scenario, [1]);
     const [result] = results;
-    for (const chart of scenario.charts ?? []) {
-      for (const name of chart.series) {
-        const points = result?.series[name];
-        expect(points, name).toBeDefined();
-        expect(points?.length, name).toBeGreaterThan(0);
-        for (const point of points ?? []) expect(Number.isFinite(point.value), name).toBe(true);
-      }
-    }
-    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+    expectChartedSeries(scenario, result);
   });
 
   it("is deterministic per seed", async () => {

@@ -7,6 +7,7 @@ import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
 import { graphBarrierScenario } from "../src/scenarios/graph-barrier.js";
 import { graphDynamicsScenario } from "../src/scenarios/graph-dynamics.js";
 import { graphEquationsScenario } from "../src/scenarios/graph-equations.js";
+import { expectChecksPass, expectChartedSeries } from "./scenario-assertions.js";
 
 function context(seed: number): SeedContext {
   return { seed, backend: undefined, progress: () => undefined };
@@ -52,21 +53,12 @@ describe.each(CASES)("$scenario.name", ({ scenario, tiny, badField, badPath, con
   it("passes every check at the quick config", () => {
     const checks = scenario.checks(config as never, results);
     for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
-    expect(checks.length).toBeGreaterThanOrEqual(2);
-    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+    expectChecksPass(checks, 2);
   });
 
   it("charts only series that it produces, and they are JSON-safe", () => {
     const [result] = results;
-    for (const chart of scenario.charts ?? []) {
-      for (const name of chart.series) {
-        const points = result?.series[name];
-        expect(points, name).toBeDefined();
-        expect(points?.length, name).toBeGreaterThan(0);
-        for (const point of points ?? []) expect(Number.isFinite(point.value), name).toBe(true);
-      }
-    }
-    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+    expectChartedSeries(scenario, result);
   });
 
   it("is deterministic per seed", async () => {

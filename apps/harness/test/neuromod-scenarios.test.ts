@@ -5,6 +5,7 @@ import { initBackend } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SeedContext, SeedResult } from "../src/scenario.js";
 import { neuromodHomeostasisScenario as scenario } from "../src/scenarios/neuromod-homeostasis.js";
+import { expectChecksPass } from "./scenario-assertions.js";
 
 function context(seed: number): SeedContext {
   return { seed, backend: undefined, progress: () => undefined };
@@ -22,8 +23,7 @@ describe("neuromod-homeostasis", () => {
   it("passes every check at the quick config (seeds 1 and 2)", async () => {
     const results = [first, await scenario.runSeed(quick, context(2))];
     const checks = scenario.checks(quick, results);
-    expect(checks.length).toBeGreaterThan(0);
-    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+    expectChecksPass(checks, 1);
   });
 
   it("charts only series that it produces, and they are JSON-safe", () => {

@@ -4,6 +4,7 @@ import { initBackend } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
 import { sparseGrowthScenario } from "../src/scenarios/sparse-growth.js";
+import { expectChecksPass, expectChartedSeries } from "./scenario-assertions.js";
 
 const scenario = sparseGrowthScenario as unknown as Scenario;
 
@@ -24,21 +25,12 @@ describe("sparse-growth", () => {
   it("passes every check at the quick config", () => {
     const checks = scenario.checks(config as never, results);
     for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
-    expect(checks.length).toBeGreaterThanOrEqual(5);
-    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+    expectChecksPass(checks, 5);
   });
 
   it("charts only series that it produces, and they are JSON-safe", () => {
     const [result] = results;
-    for (const chart of scenario.charts ?? []) {
-      for (const name of chart.series) {
-        const points = result?.series[name];
-        expect(points, name).toBeDefined();
-        expect(points?.length, name).toBeGreaterThan(0);
-        for (const point of points ?? []) expect(Number.isFinite(point.value), name).toBe(true);
-      }
-    }
-    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+    expectChartedSeries(scenario, result);
   });
 
   it("is deterministic per seed (teacher-student part)", async () => {

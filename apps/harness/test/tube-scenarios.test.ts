@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
 import { tubeConformalScenario } from "../src/scenarios/tube-conformal.js";
 import { tubeHomeostasisScenario } from "../src/scenarios/tube-homeostasis.js";
+import { expectChecksPass } from "./scenario-assertions.js";
 
 function context(seed: number): SeedContext {
   return { seed, backend: "wasm", progress: () => undefined };
@@ -26,8 +27,7 @@ describe.each([tubeHomeostasisScenario as unknown as Scenario, tubeConformalScen
   it("passes every check at the quick config, and charts only series it produces", async () => {
     const { config, results } = await run(scenario, [1]);
     const checks = scenario.checks(config as never, results);
-    expect(checks.length).toBeGreaterThan(0);
-    for (const check of checks) expect({ name: check.name, pass: check.pass, observed: check.observed }).toMatchObject({ pass: true });
+    expectChecksPass(checks, 1);
     const [result] = results;
     for (const chart of scenario.charts ?? []) {
       for (const name of chart.series) {
