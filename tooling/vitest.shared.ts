@@ -4,6 +4,7 @@
  * Tests resolve `@tam/*` imports through the `@tam/source` export condition, so they run against
  * TypeScript sources without a build.
  */
+import { fileURLToPath } from "node:url";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 /** Export conditions tried first when a test imports a workspace package. */
@@ -20,6 +21,7 @@ export function tamVitestConfig(overrides: ViteUserConfig["test"] = {}): ViteUse
       testTimeout: 60_000,
       hookTimeout: 60_000,
       pool: "forks",
+      setupFiles: [fileURLToPath(new URL("./vitest.setup.ts", import.meta.url))],
       // The JSON report feeds tooling/scripts/test-summary.mjs (the closing line of CI).
       reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
       ...overrides,

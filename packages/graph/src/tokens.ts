@@ -60,7 +60,8 @@ export function distributeTokens(accounts: readonly TokenAccount[], total: numbe
   const continuous = Number.isFinite(oldSum) && Math.abs(oldSum - total) <= 1e-9 * total && accounts.every((a) => a.limit >= a.complexity);
   const out = new Map<string, number>();
   for (const a of accounts) {
-    const share = gainSum > 0 ? floor / m + ((1 - floor) * a.gain) / gainSum : 1 / m;
+    // Ratio first: (1 - floor) * gain would lose precision for subnormal gains before the division.
+    const share = gainSum > 0 ? floor / m + (1 - floor) * (a.gain / gainSum) : 1 / m;
     const target = a.complexity + free * share;
     out.set(a.id, continuous ? a.limit + relax * (target - a.limit) : target);
   }

@@ -165,8 +165,11 @@ export class TubeModel {
     }
     this.mask1 = tf.tensor2d(m1, [inRows, 2 * H]);
     this.mask2 = tf.tensor2d(m2, [2 * H + 1, outCols]);
-    this.w1 = tf.variable(tf.tensor3d(w1, [c.replicas, inRows, 2 * H]), true, undefined, "float32");
-    this.w2 = tf.variable(tf.tensor3d(w2, [c.replicas, 2 * H + 1, outCols]), true, undefined, "float32");
+    // A variable shares its initial tensor's data; the initial tensor itself is disposed here.
+    const [init1, init2] = [tf.tensor3d(w1, [c.replicas, inRows, 2 * H]), tf.tensor3d(w2, [c.replicas, 2 * H + 1, outCols])];
+    this.w1 = tf.variable(init1, true, undefined, "float32");
+    this.w2 = tf.variable(init2, true, undefined, "float32");
+    tf.dispose([init1, init2]);
   }
 
   /** The trainable variables by name, for an optimizer (`AdamWithMoments`). */

@@ -86,6 +86,13 @@ describe.each(BACKENDS)("TubeModel on %s", (backend) => {
     model.dispose();
   });
 
+  it("a model's life (construct, forward, dispose) leaves no tensor behind", () => {
+    const before = tf.memory().numTensors;
+    const model = new TubeModel({ obsDim: world.obsDim, latentDim: 2, horizonSteps: 8, stateDim: 2, replicas: 2 }, createRng(5).fork("model"));
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("trains: residual falls, λ moves, each replica has its own λ, no tensors leak, same seed gives the same numbers", () => {
     const run = (): { first: number; last: number; lambdas: number[]; stats: Float32Array; leaked: number } => {
       const rng = createRng(11);

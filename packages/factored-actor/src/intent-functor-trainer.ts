@@ -1,0 +1,305 @@
+/**
+ * Training an intent functor `F: Z_intent^A → Z_intent^B` with the actor and its tubes frozen in both
+ * worlds (001 §G L130–177, §H L185), by evolution strategies on the **cone-matching** objective (001
+ * L146–148):
+ * `L(F) = mean_i ‖(sig_B(F(z_A,i), s0_B,i) − sig_A(z_A,i, s0_A,i)) / scale‖² / 3 + w_norm·norm(F) + w_jac·jac(F)`,
+ * `sig = (log cone vol, E[T], bind rate)` per episode (the seed's implemented `IntentSignature`, L159),
+ * each component divided by its standard deviation over the source episodes (units differ, §15.6 item 7).
+ * sig_B needs a rollout of B's policy with `[F(z_A), z_real_B]`, so the objective is not differentiable:
+ * hence ES (C-15). Every candidate of a generation runs on the same paired episodes with the same native
+ * z_real_B (common random numbers). z_A is the deterministic posterior mean (001 L216–218).
+ * An optional teacher bootstrap first fits `F(z_A) ≈ z_B,native` by ES (001 L149–150).
+ *
+ * Source: `001_4e7658869d462183.txt` §G L128–177, §I L213–218; SEED-INVENTORY.md §6.9, §15.6 items 6–8;
+ * ADR 0606.
+ */
+import type { Rng } from "@tam/tensor-backend";
+import type { EpisodeSpec, EquivalentWorld, WorldStarts } from "./equivalent-world.js";
+import { EvolutionStrategy } from "./evolution-strategy.js";
+import type { FactoredActor } from "./factored-actor.js";
+import type { IntentFunctor } from "./intent-functor.js";
+import { episodeSignatures, runWithLatents, tileSpec, type EpisodeSignatures } from "./latent-rollout.js";
+
+/** Floor of a signature component's scale (ADR 0606). */
+const SIGNATURE_SCALE_FLOOR = 1e-3;
+/** Default ES settings for functors (ADR 0606). */
+export const DEFAULT_FUNCTOR_ES = { pairs: 8, noiseStd: 0.1, learningRate: 0.1, weightDecay: 0 } as const;
+/** Default weight of the norm penalty (ADR 0606). */
+export const DEFAULT_NORM_PENALTY = 1e-3;
+/** Default weight of the Jacobian penalty (ADR 0606). */
+export const DEFAULT_JACOBIAN_PENALTY = 1e-2;
+
+/** One side of a world pair: which replica of the actor acts in which world. */
+export interface PairSide {
+  readonly replica: number;
+  readonly world: EquivalentWorld;
+}
+
+/** A paired episode data set (001 L132–142): matched episodes in A and B with their latents and cone stats. */
+export interface PairedDataset {
+  readonly spec: EpisodeSpec;
+  readonly source: PairSide & {
+    readonly starts: WorldStarts;
+    /** Deterministic z_intent_A `[N, intentDim]`. */
+    readonly zIntent: Float32Array;
+    /** Deterministic z_A `[N, latentDim]`. */
+    readonly z: Float32Array;
+    readonly signatures: EpisodeSignatures;
+    readonly returns: Float32Array;
+  };
+  readonly target: PairSide & {
+    readonly starts: WorldStarts;
+    /** Native deterministic z_intent_B `[N, intentDim]` (the teacher's target). */
+    readonly zIntentNative: Float32Array;
+    /** Native z_real_B drawn once from q_B `[N, realDim]`. */
+    readonly zRealNative: Float32Array;
+  };
+  /** Standard deviation of each signature component over the source episodes (floored). */
+  readonly scale: readonly [number, number, number];
+}
+
+/**
+ * Build the paired data set of `spec` for the pair (source → target).
+ *
+ * @example
+ * ```ts
+ * const data = buildPairedDataset(actor, { replica: 0, world: standard }, { replica: 1, world: mirrored }, spec, rng);
+ * ```
+ */
+export function buildPairedDataset(actor: FactoredActor, source: PairSide, target: PairSide, spec: EpisodeSpec, rng: Rng): PairedDataset {
+  const n = spec.count;
+  const sourceStarts = source.world.starts(spec);
+  const sourceSample = actor.sample(sourceStarts.start, n, rng, { replica: source.replica, deterministic: true });
+  const sourceRun = runWithLatents(actor, source.replica, source.world, spec, sourceSample.z);
+  const targetStarts = target.world.starts(spec);
+  const targetDeterministic = actor.sample(targetStarts.start, n, rng, { replica: target.replica, deterministic: true });
+  const targetDrawn = actor.sample(targetStarts.start, n, rng, { replica: target.replica });
+  const sig = sourceRun.signatures;
+  const scale = [sig.logConeVol, sig.expectedHorizon, sig.bindRate].map((c) => Math.max(std(c), SIGNATURE_SCALE_FLOOR)) as [number, number, number];
+  return {
+    spec,
+    source: { ...source, starts: sourceStarts, zIntent: sourceSample.zIntent, z: sourceSample.z, signatures: sig, returns: sourceRun.rollout.returns },
+    target: { ...target, starts: targetStarts, zIntentNative: targetDeterministic.zIntent, zRealNative: targetDrawn.zReal },
+    scale,
+  };
+}
+
+/** Per-episode signature distance `sqrt(mean_c ((a_c − b_c)/scale_c)²)` between two signature sets. */
+export function signatureDistances(a: EpisodeSignatures, b: EpisodeSignatures, scale: readonly [number, number, number]): Float32Array {
+  if (a.count !== b.count) throw new Error(`Error in signatureDistances: ${a.count} vs ${b.count} episodes.`);
+  const out = new Float32Array(a.count);
+  for (let i = 0; i < a.count; i++) {
+    const d0 = ((a.logConeVol[i] ?? 0) - (b.logConeVol[i] ?? 0)) / scale[0];
+    const d1 = ((a.expectedHorizon[i] ?? 0) - (b.expectedHorizon[i] ?? 0)) / scale[1];
+    const d2 = ((a.bindRate[i] ?? 0) - (b.bindRate[i] ?? 0)) / scale[2];
+    out[i] = Math.sqrt((d0 * d0 + d1 * d1 + d2 * d2) / 3);
+  }
+  return out;
+}
+
+/** Options of {@link IntentFunctorTrainer}. */
+export interface FunctorTrainerOptions {
+  readonly pairs?: number;
+  readonly noiseStd?: number;
+  readonly learningRate?: number;
+  readonly weightDecay?: number;
+  readonly normPenalty?: number;
+  readonly jacobianPenalty?: number;
+}
+
+/** One logged point of functor training. */
+export interface FunctorTrainingPoint {
+  readonly generation: number;
+  /** Cone-matching loss of the current functor (penalties included). */
+  readonly loss: number;
+  /** Mean and standard deviation of ‖F(z_A)‖ over the data set (001 L169). */
+  readonly outputNormMean: number;
+  readonly outputNormStd: number;
+  /** Mean Pearson correlation of the three signature components, A vs mapped-B (001 L170). */
+  readonly signatureCorrelation: number;
+}
+
+/**
+ * ES training of an intent functor on a paired data set.
+ *
+ * @example
+ * ```ts
+ * const trainer = new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(5));
+ * trainer.train(100);
+ * const functor = trainer.functor;
+ * ```
+ */
+export class IntentFunctorTrainer {
+  private es: EvolutionStrategy;
+  private current: IntentFunctor;
+  private readonly tiled: Map<number, EpisodeSpec> = new Map();
+  /** Loss curve and output-norm statistics, one point per evaluation. */
+  readonly curve: FunctorTrainingPoint[] = [];
+  readonly options: Required<FunctorTrainerOptions>;
+
+  constructor(
+    readonly actor: FactoredActor,
+    readonly data: PairedDataset,
+    functor: IntentFunctor,
+    private readonly rng: Rng,
+    options: FunctorTrainerOptions = {},
+  ) {
+    if (actor.config.functorMaps.real) throw new Error("Error in IntentFunctorTrainer: functorMaps.real = true is not supported; z_real stays native (001 default).");
+    if (functor.dim !== actor.intentDim) throw new Error(`Error in IntentFunctorTrainer: functor dim ${functor.dim} != the actor's intentDim ${actor.intentDim}.`);
+    this.options = {
+      pairs: options.pairs ?? DEFAULT_FUNCTOR_ES.pairs,
+      noiseStd: options.noiseStd ?? DEFAULT_FUNCTOR_ES.noiseStd,
+      learningRate: options.learningRate ?? DEFAULT_FUNCTOR_ES.learningRate,
+      weightDecay: options.weightDecay ?? DEFAULT_FUNCTOR_ES.weightDecay,
+      normPenalty: options.normPenalty ?? DEFAULT_NORM_PENALTY,
+      jacobianPenalty: options.jacobianPenalty ?? DEFAULT_JACOBIAN_PENALTY,
+    };
+    this.current = functor.withReference(data.source.zIntent);
+    this.es = this.makeEs(this.current.parameters());
+  }
+
+  /** The current functor (reference statistics on the source intents). */
+  get functor(): IntentFunctor {
+    return this.current;
+  }
+
+  /** Teacher bootstrap (001 L149–150): `generations` ES steps on mean ‖F(z_A) − z_B,native‖² (no rollouts). */
+  bootstrapTeacher(generations: number): void {
+    const { zIntent: source } = this.data.source;
+    const target = this.data.target.zIntentNative;
+    for (let g = 0; g < generations; g++) {
+      this.es.step((thetas) =>
+        thetas.map((theta) => {
+          const mapped = this.current.withParameters(theta).apply(source);
+          let s = 0;
+          for (let i = 0; i < mapped.length; i++) s += ((mapped[i] ?? 0) - (target[i] ?? 0)) ** 2;
+          return -s / mapped.length;
+        }),
+      );
+      this.current = this.current.withParameters(this.es.theta);
+    }
+  }
+
+  /** `generations` ES steps on the cone-matching loss; logs a point every `logEvery` generations and at the end. */
+  train(generations: number, logEvery = 10): void {
+    if (!(Number.isInteger(generations) && generations >= 0)) throw new Error(`Error in IntentFunctorTrainer.train: generations must be an integer >= 0, got ${generations}.`);
+    if (this.curve.length === 0) this.log();
+    for (let g = 0; g < generations; g++) {
+      this.es.step((thetas) => this.losses(thetas.map((theta) => this.current.withParameters(theta))).map((loss) => -loss));
+      this.current = this.current.withParameters(this.es.theta);
+      if ((g + 1) % logEvery === 0 || g === generations - 1) this.log();
+    }
+  }
+
+  /** Cone-matching loss (with penalties) of each functor, evaluated in one batched rollout. */
+  losses(functors: readonly IntentFunctor[]): number[] {
+    const sigs = this.mappedSignatures(functors);
+    const source = this.data.source;
+    return functors.map((f, c) => {
+      const sig = sigs[c] as EpisodeSignatures;
+      const dist = signatureDistances(sig, source.signatures, this.data.scale);
+      let match = 0;
+      for (const d of dist) match += d * d;
+      match /= dist.length;
+      return match + this.options.normPenalty * f.normPenalty(source.zIntent) + this.options.jacobianPenalty * f.jacobianPenalty(source.zIntent);
+    });
+  }
+
+  /** Signatures in B of `[F(z_A), z_real_B]` for each functor (one rollout of C·N episodes). */
+  mappedSignatures(functors: readonly IntentFunctor[]): EpisodeSignatures[] {
+    const C = functors.length;
+    const { spec, target, source } = this.data;
+    const n = spec.count;
+    const I = this.actor.intentDim;
+    const Rl = this.actor.realDim;
+    const Z = I + Rl;
+    const z = new Float32Array(C * n * Z);
+    functors.forEach((f, c) => {
+      const mapped = f.apply(source.zIntent);
+      for (let i = 0; i < n; i++) {
+        z.set(mapped.subarray(i * I, (i + 1) * I), (c * n + i) * Z);
+        z.set(target.zRealNative.subarray(i * Rl, (i + 1) * Rl), (c * n + i) * Z + I);
+      }
+    });
+    let tiled = this.tiled.get(C);
+    if (tiled === undefined) {
+      tiled = tileSpec(spec, C);
+      this.tiled.set(C, tiled);
+    }
+    const rollout = target.world.rollout(tiled, (obs) => this.actor.act(target.replica, obs, z, C * n).actions);
+    const starts = target.world.starts(tiled);
+    const all = episodeSignatures(this.actor, target.replica, starts, z, rollout.traj);
+    const T = this.actor.config.horizonSteps;
+    return functors.map((_, c) => ({
+      count: n,
+      logConeVol: all.logConeVol.slice(c * n, (c + 1) * n),
+      expectedHorizon: all.expectedHorizon.slice(c * n, (c + 1) * n),
+      bindRate: all.bindRate.slice(c * n, (c + 1) * n),
+      deviations: all.deviations.slice(c * n * T, (c + 1) * n * T),
+    }));
+  }
+
+  private log(): void {
+    const f = this.current;
+    const source = this.data.source;
+    const sig = this.mappedSignatures([f])[0] as EpisodeSignatures;
+    const dist = signatureDistances(sig, source.signatures, this.data.scale);
+    let match = 0;
+    for (const d of dist) match += (d * d) / dist.length;
+    const loss = match + this.options.normPenalty * f.normPenalty(source.zIntent) + this.options.jacobianPenalty * f.jacobianPenalty(source.zIntent);
+    const mapped = f.apply(source.zIntent);
+    const I = f.dim;
+    const norms = Array.from({ length: mapped.length / I }, (_, i) => Math.hypot(...mapped.subarray(i * I, (i + 1) * I)));
+    const mean = norms.reduce((a, b) => a + b, 0) / norms.length;
+    this.curve.push({
+      generation: this.es.generationCount,
+      loss,
+      outputNormMean: mean,
+      outputNormStd: Math.sqrt(norms.reduce((a, b) => a + (b - mean) ** 2, 0) / norms.length),
+      signatureCorrelation: signatureCorrelation(source.signatures, sig),
+    });
+  }
+
+  private makeEs(theta: Float64Array): EvolutionStrategy {
+    const { pairs, noiseStd, learningRate, weightDecay } = this.options;
+    return new EvolutionStrategy(theta, this.rng.fork("es"), { pairs, noiseStd, learningRate, weightDecay });
+  }
+}
+
+/** Pearson correlation of two equal-length arrays (0 when either is constant). */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length || a.length === 0) throw new Error(`Error in pearson: lengths ${a.length} and ${b.length} must be equal and > 0.`);
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += (a[i] ?? 0) / n;
+    mb += (b[i] ?? 0) / n;
+  }
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (a[i] ?? 0) - ma;
+    const y = (b[i] ?? 0) - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
+}
+
+/** Mean Pearson correlation over the three signature components, across episodes. */
+export function signatureCorrelation(a: EpisodeSignatures, b: EpisodeSignatures): number {
+  return (pearson(a.logConeVol, b.logConeVol) + pearson(a.expectedHorizon, b.expectedHorizon) + pearson(a.bindRate, b.bindRate)) / 3;
+}
+
+function std(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += (values[i] ?? 0) / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += ((values[i] ?? 0) - m) ** 2 / n;
+  return Math.sqrt(v);
+}

@@ -1,0 +1,95 @@
+/**
+ * `LinearIntentFunctor`: `F(z) = normalise(W·z + b)` with identity initialisation (W = I, b = 0;
+ * 001 L174) and the output normalisation of `intent-functor.ts` (ADR 0601).
+ *
+ * Source: `001_4e7658869d462183.txt` L163–177 (`LinearIntentFunctor`), L151–153 (penalties).
+ */
+import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputStats } from "./intent-functor.js";
+
+/**
+ * A linear intent functor. Parameters: W row-major `[d, d]`, then b `[d]`.
+ *
+ * @example
+ * ```ts
+ * const f = LinearIntentFunctor.identity(3).withReference(sourceIntents);   // identity map, standardised
+ * const mapped = f.apply(sourceIntents);
+ * ```
+ */
+export class LinearIntentFunctor implements IntentFunctor {
+  readonly kind = "linear" as const;
+  readonly parameterCount: number;
+  private readonly theta: Float64Array;
+
+  private constructor(
+    readonly dim: number,
+    theta: ArrayLike<number>,
+    private readonly stats: OutputStats | undefined,
+    private readonly reference: ArrayLike<number> | undefined,
+  ) {
+    this.parameterCount = dim * dim + dim;
+    if (theta.length !== this.parameterCount) throw new Error(`Error in LinearIntentFunctor: expected ${this.parameterCount} parameters (d² + d), got ${theta.length}.`);
+    this.theta = Float64Array.from(theta);
+    for (let i = 0; i < this.theta.length; i++) {
+      if (!Number.isFinite(this.theta[i])) throw new Error(`Error in LinearIntentFunctor: parameter ${i} is not finite (${this.theta[i]}).`);
+    }
+  }
+
+  /** The identity functor of dimension `dim` (W = I, b = 0), without reference statistics. */
+  static identity(dim: number): LinearIntentFunctor {
+    if (!(Number.isInteger(dim) && dim >= 1)) throw new Error(`Error in LinearIntentFunctor.identity: dim must be an integer >= 1, got ${dim}.`);
+    const theta = new Float64Array(dim * dim + dim);
+    for (let d = 0; d < dim; d++) theta[d * dim + d] = 1;
+    return new LinearIntentFunctor(dim, theta, undefined, undefined);
+  }
+
+  parameters(): Float64Array {
+    return this.theta.slice();
+  }
+
+  withParameters(theta: ArrayLike<number>): LinearIntentFunctor {
+    const next = new LinearIntentFunctor(this.dim, theta, undefined, undefined);
+    return this.reference === undefined ? next : next.withReference(this.reference);
+  }
+
+  withReference(reference: ArrayLike<number>): LinearIntentFunctor {
+    checkInputs("LinearIntentFunctor.withReference", reference, this.dim);
+    const raw = this.applyRaw(reference);
+    return new LinearIntentFunctor(this.dim, this.theta, outputStats(raw, this.dim), reference);
+  }
+
+  applyRaw(z: ArrayLike<number>): Float64Array {
+    const d = this.dim;
+    const m = checkInputs("LinearIntentFunctor.apply", z, d);
+    const out = new Float64Array(m * d);
+    for (let i = 0; i < m; i++) {
+      for (let o = 0; o < d; o++) {
+        let s = this.theta[d * d + o] ?? 0;
+        for (let k = 0; k < d; k++) s += (this.theta[o * d + k] ?? 0) * (z[i * d + k] ?? 0);
+        out[i * d + o] = s;
+      }
+    }
+    return out;
+  }
+
+  apply(z: ArrayLike<number>): Float32Array {
+    return normaliseOutputs(this.applyRaw(z), this.dim, this.stats);
+  }
+
+  normPenalty(z: ArrayLike<number>): number {
+    const raw = this.applyRaw(z);
+    let s = 0;
+    for (const v of raw) s += v * v;
+    return s / Math.max(1, raw.length);
+  }
+
+  jacobianPenalty(z: ArrayLike<number>): number {
+    checkInputs("LinearIntentFunctor.jacobianPenalty", z, this.dim);
+    const d = this.dim;
+    let s = 0;
+    for (let o = 0; o < d; o++) {
+      const scale = this.stats?.invStd[o] ?? 1;
+      for (let k = 0; k < d; k++) s += ((this.theta[o * d + k] ?? 0) * scale) ** 2;
+    }
+    return s / d;
+  }
+}

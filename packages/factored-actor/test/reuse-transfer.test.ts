@@ -1,0 +1,121 @@
+// Reuse actors replace only z_intent; the shuffled baselines keep the other part native; k-means finds
+// separated prototypes; memory is a bounded ring; the transfer evaluation's oracle (A's actor acting in
+// B through the known transform) reproduces A's own episodes exactly (the positive control); functor
+// training and evaluation leave no tensors behind and are deterministic per seed.
+// Source: 001_4e7658869d462183.txt §F L106–125, §G, §H, §J; SEED-INVENTORY.md §6.6–6.11, H001-D/E.
+import { createRng, tf } from "@tam/tensor-backend";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  EpisodeMemory,
+  EquivalentWorld,
+  FactoredActor,
+  IntentFunctorTrainer,
+  LinearIntentFunctor,
+  MemoryReuseActor,
+  PrototypeReuseActor,
+  actorConfigFor,
+  buildPairedDataset,
+  evaluateTransfer,
+  kMeans,
+  runWithLatents,
+  shuffleIntents,
+  shuffleReals,
+  trainFactoredActor,
+} from "../src/index.js";
+import { useBackend } from "./backends.js";
+
+const standard = new EquivalentWorld("standard");
+const mirrored = new EquivalentWorld("mirrored");
+
+beforeAll(async () => {
+  await useBackend("wasm");
+});
+
+describe("reuse and baselines", () => {
+  it("k-means recovers well separated clusters", () => {
+    const rng = createRng(1);
+    const centres = [
+      [5, 0],
+      [-5, 0],
+      [0, 5],
+    ];
+    const pts = new Float32Array(90 * 2);
+    for (let i = 0; i < 90; i++) {
+      const c = centres[i % 3] ?? [0, 0];
+      pts[2 * i] = (c[0] ?? 0) + 0.1 * rng.normal();
+      pts[2 * i + 1] = (c[1] ?? 0) + 0.1 * rng.normal();
+    }
+    const found = kMeans(pts, 2, 3, createRng(2));
+    for (const c of centres) {
+      const best = Math.min(...[0, 1, 2].map((j) => Math.hypot((found[2 * j] ?? 0) - (c[0] ?? 0), (found[2 * j + 1] ?? 0) - (c[1] ?? 0))));
+      expect(best).toBeLessThan(0.1);
+    }
+    expect(() => kMeans(pts, 2, 0, createRng(2))).toThrow(/k must be/);
+  });
+
+  it("memory is a bounded ring and nearestIntent finds the closest record", () => {
+    const memory = new EpisodeMemory(2);
+    const record = (v: number) => ({ replica: 0, z: new Float32Array([v, 0]), zFull: new Float32Array([v, 0]), zIntent: new Float32Array([v]), zReal: new Float32Array([0]), klIntent: 0, klReal: 0 });
+    memory.add(record(1));
+    memory.add(record(2));
+    memory.add(record(3));
+    expect(memory.records().map((r) => r.zIntent[0])).toEqual([2, 3]);
+    expect(memory.nearestIntent([2.9])).toBe(1);
+    expect(() => memory.add({ ...record(1), zReal: new Float32Array(3) })).toThrow(/zIntent \+ zReal/);
+  });
+
+  it("memory and prototype reuse replace only z_intent; shuffles keep the other part", () => {
+    const actor = new FactoredActor(actorConfigFor(standard, { replicas: 2 }), createRng(3));
+    const memory = new EpisodeMemory(64);
+    const spec = EquivalentWorld.sampleSpecs(createRng(4), 16);
+    const starts = standard.starts(spec).start;
+    actor.sample(new Float32Array([...starts, ...starts]), 16, createRng(5), { memory });
+    const memoryIntents = new Set(memory.ofReplica(0).map((r) => Array.from(r.zIntent).join(",")));
+    const reuse = new MemoryReuseActor(actor, 1, memory, { sourceReplica: 0 });
+    const native = actor.sample(starts, 16, createRng(6), { replica: 1 });
+    const reused = reuse.sample(starts, 16, createRng(6));
+    expect(Array.from(reused.zReal)).toEqual(Array.from(native.zReal));
+    for (let i = 0; i < 16; i++) expect(memoryIntents.has(Array.from(reused.zIntent.subarray(3 * i, 3 * i + 3)).join(","))).toBe(true);
+    const prototypes = new PrototypeReuseActor(actor, 1, memory, createRng(7), { sourceReplica: 0, prototypes: 4 });
+    const proto = prototypes.sample(starts, 16, createRng(6));
+    expect(Array.from(proto.zReal)).toEqual(Array.from(native.zReal));
+    expect(new Set(Array.from({ length: 16 }, (_, i) => Array.from(proto.zIntent.subarray(3 * i, 3 * i + 3)).join(","))).size).toBeLessThanOrEqual(4);
+    const si = shuffleIntents(actor, native, createRng(8));
+    expect(Array.from(si.zReal)).toEqual(Array.from(native.zReal));
+    expect(Array.from(si.zIntent)).not.toEqual(Array.from(native.zIntent));
+    expect([...si.zIntent].sort()).toEqual([...native.zIntent].sort());
+    const sr = shuffleReals(actor, native, createRng(8));
+    expect(Array.from(sr.zIntent)).toEqual(Array.from(native.zIntent));
+    expect([...sr.zReal].sort()).toEqual([...native.zReal].sort());
+    actor.dispose();
+  });
+});
+
+describe("transfer", () => {
+  it("the oracle reproduces A's episodes in B; functor training and evaluation are deterministic and leak-free", () => {
+    const run = () => {
+      const actor = new FactoredActor(actorConfigFor(standard, { replicas: 2 }), createRng(9));
+      const before = tf.memory().numTensors;
+      trainFactoredActor(actor, [standard, mirrored], { steps: 5, batchEpisodes: 16, rng: createRng(10) });
+      const spec = EquivalentWorld.sampleSpecs(createRng(11), 16);
+      const data = buildPairedDataset(actor, { replica: 0, world: standard }, { replica: 1, world: mirrored }, spec, createRng(12));
+      const trainer = new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(13), { pairs: 2 });
+      trainer.train(3, 1);
+      const result = evaluateTransfer(actor, data, trainer.functor, createRng(14));
+      const own = runWithLatents(actor, 0, standard, spec, data.source.z);
+      expect(tf.memory().numTensors).toBe(before);
+      actor.dispose();
+      return { result, own, curve: trainer.curve, theta: Array.from(trainer.functor.parameters()) };
+    };
+    const a = run();
+    for (let i = 0; i < 16; i++) {
+      expect(a.result.oracle.returns[i]).toBeCloseTo(a.own.rollout.returns[i] ?? Number.NaN, 4);
+      expect(a.result.oracle.signatureDistance[i]).toBeCloseTo(0, 3);
+    }
+    expect(a.curve).toHaveLength(4);
+    for (const point of a.curve) expect(Number.isFinite(point.loss)).toBe(true);
+    const b = run();
+    expect(b.theta).toEqual(a.theta);
+    expect(Array.from(b.result.transported.returns)).toEqual(Array.from(a.result.transported.returns));
+  });
+});
