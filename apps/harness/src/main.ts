@@ -73,7 +73,7 @@ export async function main(program: Command, argv: readonly string[], io: Progra
     .action(() => {
       const scenarios = io.scenarios ?? SCENARIOS;
       const width = Math.max(...scenarios.map((s) => s.name.length));
-      for (const s of scenarios) io.out(`${s.name.padEnd(width)}  ${s.description}\n`);
+      for (const s of scenarios) io.out(`${s.name.padEnd(width)}  ${s.experimental === true ? "(experimental, not in run all) " : ""}${s.description}\n`);
     });
 
   program

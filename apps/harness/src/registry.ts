@@ -15,7 +15,7 @@ export function findScenario(name: string, scenarios: readonly Scenario[] = SCEN
   return found;
 }
 
-/** Scenarios selected by a `run` argument: one by name, or every one for `all`. */
+/** Scenarios selected by a `run` argument: one by name (experimental ones too), or every non-experimental one for `all`. */
 export function selectScenarios(name: string, scenarios: readonly Scenario[] = SCENARIOS): readonly Scenario[] {
-  return name === "all" ? scenarios : [findScenario(name, scenarios)];
+  return name === "all" ? scenarios.filter((s) => s.experimental !== true) : [findScenario(name, scenarios)];
 }

@@ -20,6 +20,20 @@ describe("tam-harness program", () => {
     expect(out).toContain("no-steps");
   });
 
+  it("lists experimental scenarios as such and leaves them out of run all", async () => {
+    const experimental = { ...noStepsScenario, name: "wip", experimental: true };
+    const listed = await runProgram(["list"], [countingScenario, experimental]);
+    expect(listed.out).toMatch(/wip +\(experimental, not in run all\)/);
+    const dir = tempOut();
+    const all = await runProgram(["run", "all", "--quick", "--seed", "1", "--out", dir], [countingScenario, experimental]);
+    expect(all.code).toBe(EXIT_OK);
+    expect(existsSync(join(dir, "counting", "report.json"))).toBe(true);
+    expect(existsSync(join(dir, "wip"))).toBe(false);
+    const byName = await runProgram(["run", "wip", "--out", dir], [countingScenario, experimental]);
+    expect(byName.code).toBe(EXIT_OK);
+    expect(existsSync(join(dir, "wip", "report.json"))).toBe(true);
+  });
+
   it("runs a scenario, writes report.json and report.html, exits 0 when checks pass", async () => {
     const dir = tempOut();
     const { code, out } = await run(["run", "counting", "--seeds", "3", "--quick", "--out", dir]);

@@ -5,6 +5,7 @@ import type { Scenario } from "../scenario.js";
 import { backendScenario } from "./backend.js";
 import { epistemicDebtScenario } from "./epistemic-debt.js";
 import { epistemicPoliciesScenario } from "./epistemic-policies.js";
+import { factoredTransferScenario } from "./factored-transfer.js";
 import { graphBarrierScenario } from "./graph-barrier.js";
 import { graphDynamicsScenario } from "./graph-dynamics.js";
 import { graphEquationsScenario } from "./graph-equations.js";
@@ -14,4 +15,4 @@ import { tubeConformalScenario } from "./tube-conformal.js";
 import { tubeHomeostasisScenario } from "./tube-homeostasis.js";
 
 /** Every scenario `tam-harness` knows, in listing order. */
-export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario, graphDynamicsScenario, graphEquationsScenario, graphBarrierScenario];
+export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario, graphDynamicsScenario, graphEquationsScenario, graphBarrierScenario, factoredTransferScenario];

@@ -1,0 +1,79 @@
+// The factored-transfer scenario: bad config is rejected by field name, every field has a default,
+// the checks can fail (a collapsed run fails them), and a tiny run produces JSON-safe series for every
+// chart and is deterministic per seed.
+// Source: 001_4e7658869d462183.txt §H, §K; issue 9 item 9; SEED-INVENTORY.md §9.2 H001-A..E.
+import { initBackend } from "@tam/tensor-backend";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SeedContext, SeedResult } from "../src/scenario.js";
+import { factoredTransferScenario } from "../src/scenarios/factored-transfer.js";
+
+function context(seed: number): SeedContext {
+  return { seed, backend: "wasm", progress: () => undefined };
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: "wasm" });
+});
+
+describe("factored-transfer", () => {
+  it("has defaults for every field and rejects bad config by field name", () => {
+    expect(() => factoredTransferScenario.configSchema.parse({})).not.toThrow();
+    const parsed = factoredTransferScenario.configSchema.safeParse({ intentDim: 5 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(["intentDim"]);
+  });
+
+  it("runs a tiny config deterministically with JSON-safe series for every chart", async () => {
+    const config = factoredTransferScenario.configSchema.parse({
+      ...factoredTransferScenario.quick,
+      steps: 12,
+      batchEpisodes: 16,
+      functorGenerations: 2,
+      esPairs: 2,
+      pairedEpisodes: 8,
+      evalEpisodes: 16,
+      permutationResamples: 200,
+      logEvery: 4,
+    });
+    const first = await factoredTransferScenario.runSeed(config, context(3));
+    const second = await factoredTransferScenario.runSeed(config, context(3));
+    expect(second).toEqual(first);
+    expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+    for (const chart of factoredTransferScenario.charts ?? []) {
+      for (const name of chart.series) {
+        expect(first.series[name]?.length, name).toBeGreaterThan(0);
+        for (const point of first.series[name] ?? []) expect(Number.isFinite(point.value), name).toBe(true);
+      }
+    }
+    const checks = factoredTransferScenario.checks(config, [first]);
+    expect(checks.length).toBe(12);
+    for (const check of checks) expect(typeof check.pass).toBe("boolean");
+  });
+
+  it("fails every check on a collapsed run", () => {
+    const config = factoredTransferScenario.configSchema.parse({});
+    const final: Record<string, number> = { standardFactoredReturn: -1, standardUnfactoredReturn: -0.3 };
+    for (const name of ["mirrored", "rotated"]) {
+      Object.assign(final, {
+        [`${name}_pReturn`]: 0.5,
+        [`${name}_pSignature`]: 0.5,
+        [`${name}_pBindRandom`]: 0.5,
+        [`${name}_oracleReturn`]: -0.3,
+        [`${name}_sourceReturn`]: -0.5,
+        [`${name}_gapFraction`]: 0.9,
+        [`${name}_nativeReturn`]: -0.3,
+        [`${name}_transportedReturn`]: -0.8,
+        [`${name}_randomReturn`]: -0.8,
+        [`${name}_realShuffledReturn`]: -0.3,
+        [`${name}_nativeCalMae`]: 0.05,
+        [`${name}_randomCalMae`]: 0.2,
+        [`${name}_realShuffledCalMae`]: 0.2,
+        [`${name}FunctorLossStart`]: 1,
+        [`${name}FunctorLossEnd`]: Number.NaN,
+      });
+    }
+    const results: SeedResult[] = [{ series: {}, final }];
+    const checks = factoredTransferScenario.checks(config, results);
+    for (const check of checks) expect({ name: check.name, pass: check.pass }).toMatchObject({ pass: false });
+  });
+});
