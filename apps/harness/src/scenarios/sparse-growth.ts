@@ -10,14 +10,9 @@ import { createRequire } from "node:module";
 import { AdamWithMoments, createRng, tf, type Rng, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { GrowthPlanner, SparseMaskedStack, baseMatrix, computeLoss, disposeBatch, type Batch, type BatchSource, type PlannerEvent, type StackLayerSpec } from "@tam/sparse-core";
 import { z } from "zod";
+import { RIGL_END_FRACTION, dstTopologyUpdate, dstUpdateFraction, randomSparseInitial } from "../baselines/dynamic-sparse-training.js";
 import { defineScenario, type Check, type SeedResult, type SeriesPoint } from "../scenario.js";
 
-/** RigL's initial drop fraction α (Evci et al. 2020, §4: α = 0.3). */
-const RIGL_DROP_FRACTION = 0.3;
-/** RigL stops updating the topology at this fraction of training (Evci et al. 2020: T_end = 0.75 T). */
-const RIGL_END_FRACTION = 0.75;
-/** SET's removal fraction ζ (Mocanu et al. 2018: ζ = 0.3). */
-const SET_DROP_FRACTION = 0.3;
 /** "Matches RigL": our teacher-student test loss at most this factor of RigL's (plus the floor below). */
 const TEACHER_MATCH_FACTOR = 1.25;
 /** Absolute floor of the teacher-student match (losses near the noise floor). */
@@ -150,44 +145,6 @@ function loadMnist(rng: Rng, trainSize: number, testSize: number): { train: Data
   return { train: pack(train, trainSize, "train"), test: pack(test, testSize, "test") };
 }
 
-/** A random sparse set of `nnz` cells with He-style values scaled by density (RigL/SET initial topology). */
-function randomInitial(rng: Rng, inF: number, outF: number, nnz: number): { keys: Int32Array; values: Float32Array } {
-  const cells = inF * outF;
-  const keys = Int32Array.from(rng.choice(cells, Math.min(nnz, cells))).sort();
-  const std = Math.sqrt(2 / Math.max(1, inF * (keys.length / cells)));
-  return { keys, values: Float32Array.from(keys, () => rng.normal(0, std)) };
-}
-
-/** RigL / SET topology update of one layer (drop by |w|, regrow by |grad| or at random; new weights 0). */
-function dstUpdate(net: SparseMaskedStack, layerId: string, fraction: number, regrow: "gradient" | "random", batch: Batch, rng: Rng): void {
-  const layer = net.layer(layerId);
-  const keys = layer.hotKeys();
-  const values = layer.hotValues();
-  const k = Math.floor(fraction * keys.length);
-  if (k === 0) return;
-  const order = Array.from(keys.keys()).sort((a, b) => Math.abs(values[a] as number) - Math.abs(values[b] as number) || (keys[a] as number) - (keys[b] as number));
-  const drop = Int32Array.from(order.slice(0, k), (i) => keys[i] as number).sort();
-  const hot = new Set(keys);
-  let grow: number[];
-  if (regrow === "gradient") {
-    const g = net.toggleMaskGradient(batch, layerId);
-    grow = Array.from(g.keys())
-      .filter((c) => !hot.has(c))
-      .sort((a, b) => Math.abs(g[b] as number) - Math.abs(g[a] as number) || a - b)
-      .slice(0, k);
-  } else {
-    const cells = layer.shape[0] * layer.shape[1];
-    const chosen = new Set<number>();
-    while (chosen.size < k) {
-      const c = rng.int(0, cells);
-      if (!hot.has(c)) chosen.add(c);
-    }
-    grow = [...chosen];
-  }
-  net.removeCells(layerId, drop);
-  net.commitCells(layerId, Int32Array.from(grow).sort(), new Float32Array(grow.length));
-}
-
 interface MethodRun {
   readonly lossSeries: SeriesPoint[];
   readonly nnzSeries: SeriesPoint[];
@@ -244,8 +201,8 @@ function runMethod(task: TaskSpec, method: Method, rng: Rng, progress: (f: numbe
         planner.runCycle(net, source, rng.fork(`cycle${step}`));
         mflop += plannerMflop(events.slice(before), net, task);
       } else if ((method === "rigl" || method === "set") && step <= endUpdates) {
-        const fraction = method === "rigl" ? (RIGL_DROP_FRACTION / 2) * (1 + Math.cos((Math.PI * step) / endUpdates)) : SET_DROP_FRACTION;
-        for (const layer of net.layers) dstUpdate(net, layer.id, fraction, method === "rigl" ? "gradient" : "random", batch, rng.fork(`dst${step}${layer.id}`));
+        const fraction = dstUpdateFraction(method, step, endUpdates);
+        for (const layer of net.layers) dstTopologyUpdate(net, layer.id, fraction, method === "rigl" ? "gradient" : "random", batch, rng.fork(`dst${step}${layer.id}`));
         if (method === "rigl") mflop += (6 * task.batchSize * cells) / 1e6;
       }
     }
@@ -385,7 +342,7 @@ export const sparseGrowthScenario = defineScenario({
           outFeatures: t.outFeatures,
           base: { kind: "zero" },
           budget: { structCap: method === "dense" ? t.inFeatures * t.outFeatures : budget },
-          ...(method === "ours" ? {} : { initial: method === "dense" ? randomInitial(rng, t.inFeatures, t.outFeatures, t.inFeatures * t.outFeatures) : randomInitial(rng, t.inFeatures, t.outFeatures, budget) }),
+          ...(method === "ours" ? {} : { initial: method === "dense" ? randomSparseInitial(rng, t.inFeatures, t.outFeatures, t.inFeatures * t.outFeatures) : randomSparseInitial(rng, t.inFeatures, t.outFeatures, budget) }),
         },
       ],
       activation: "linear",
@@ -433,7 +390,7 @@ export const sparseGrowthScenario = defineScenario({
             outFeatures: outF,
             base: i === 0 ? { kind: "block-identity" as const, blocks: hidden } : { kind: "zero" as const },
             budget: { structCap: method === "dense" ? inF * outF : cap },
-            ...(method === "ours" ? {} : { initial: randomInitial(rng.fork(`l${i}`), inF, outF, method === "dense" ? inF * outF : cap) }),
+            ...(method === "ours" ? {} : { initial: randomSparseInitial(rng.fork(`l${i}`), inF, outF, method === "dense" ? inF * outF : cap) }),
           }));
         },
         activation: "relu",
