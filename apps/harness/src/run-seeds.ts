@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { Scenario } from "./scenario.js";
-import type { SeedOutcome, SeedTask } from "./seed-task.js";
+import type { EncodedOutcome, SeedOutcome, SeedTask } from "./seed-task.js";
 import { runSeedTask } from "./seed-task.js";
 import type { ProgressMessage, WorkerTask } from "./worker.js";
 
@@ -34,6 +34,8 @@ export interface SeedPool {
    * task's thread is terminated and replaced).
    */
   run(task: SeedTask, onProgress: (seed: number, fraction: number) => void, signal?: AbortSignal): Promise<SeedOutcome>;
+  /** Like {@link SeedPool.run}, but the outcome arrives as JSON text serialised by the worker. */
+  runEncoded(task: SeedTask, signal?: AbortSignal): Promise<EncodedOutcome>;
   /** Stop every thread; tasks still queued or running are rejected. */
   destroy(): Promise<void>;
 }
@@ -41,21 +43,23 @@ export interface SeedPool {
 /** Create a pool of `threads` worker threads (at least one). */
 export function createSeedPool(threads: number): SeedPool {
   const size = Math.max(1, Math.floor(threads));
-  const pool = new Piscina<WorkerTask, SeedOutcome>({
+  const pool = new Piscina<WorkerTask, SeedOutcome | EncodedOutcome>({
     filename: new URL("./worker.js", import.meta.url).href,
     minThreads: size,
     maxThreads: size,
   });
+  const submit = (task: SeedTask, encode: boolean, onProgress: (seed: number, fraction: number) => void, signal?: AbortSignal) => {
+    const channel = new MessageChannel();
+    channel.port1.on("message", (message: ProgressMessage) => onProgress(message.seed, message.fraction));
+    const workerTask: WorkerTask = { ...task, port: channel.port2, encode };
+    return pool
+      .run(workerTask, { transferList: [channel.port2], ...(signal === undefined ? {} : { signal }) })
+      .finally(() => channel.port1.close());
+  };
   return {
     threads: size,
-    run(task, onProgress, signal) {
-      const channel = new MessageChannel();
-      channel.port1.on("message", (message: ProgressMessage) => onProgress(message.seed, message.fraction));
-      const workerTask: WorkerTask = { ...task, port: channel.port2 };
-      return pool
-        .run(workerTask, { transferList: [channel.port2], ...(signal === undefined ? {} : { signal }) })
-        .finally(() => channel.port1.close());
-    },
+    run: async (task, onProgress, signal) => (await submit(task, false, onProgress, signal)) as SeedOutcome,
+    runEncoded: async (task, signal) => (await submit(task, true, () => undefined, signal)) as EncodedOutcome,
     destroy: () => pool.destroy(),
   };
 }

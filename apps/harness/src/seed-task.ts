@@ -28,6 +28,22 @@ export interface SeedOutcome {
 }
 
 /**
+ * A seed's outcome as JSON text, serialised in the thread that ran it. Only the text crosses to the
+ * thread that stores it: copying a string is far cheaper for the receiving thread than rebuilding a
+ * result with thousands of series points, and that thread shares the cores with the running seeds.
+ */
+export interface EncodedOutcome {
+  readonly seed: number;
+  /** `JSON.stringify` of the {@link SeedOutcome}. */
+  readonly json: string;
+}
+
+/** Serialise an outcome to an {@link EncodedOutcome}. */
+export function encodeOutcome(outcome: SeedOutcome): EncodedOutcome {
+  return { seed: outcome.seed, json: JSON.stringify(outcome) };
+}
+
+/**
  * Initialise the tensor backend (forced or default) and run the seed.
  * `progress` receives this seed's fraction done.
  */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Scenario, SeedResult } from "../src/scenario.js";
+import { encodeOutcome } from "../src/seed-task.js";
 import type { JobResult } from "../src/sweep/result-store.js";
 import { readJobResults, resultPath, writeJobResult } from "../src/sweep/result-store.js";
 import { tQuantile975 } from "../src/sweep/student-t.js";
@@ -62,7 +63,7 @@ describe("sweep report", () => {
       // leave out seed 2 of the last setting: it shows as missing
       if (job === plan.jobs.at(-1)) continue;
       const score = (job.setting["rate"] as number) * job.seed + (job.setting["boost"] === true ? 100 : 0);
-      await writeJobResult(out, job, { seed: job.seed, result: { series: {}, final: { score, count: 2 } }, backend, wallTimeMs: 1 }, "local");
+      await writeJobResult(out, job, encodeOutcome({ seed: job.seed, result: { series: {}, final: { score, count: 2 } }, backend, wallTimeMs: 1 }), "local");
     }
     const results = await readJobResults(out, plan.jobs);
     const report = buildSweepReport({
@@ -114,7 +115,7 @@ describe("sweep report", () => {
     const plan = planSweep(typed, { axes: [], seeds: [1], quick: false, backend: undefined });
     const [job] = plan.jobs;
     if (job === undefined) throw new Error("no job");
-    await writeJobResult(out, job, { seed: 1, result: result(1), backend, wallTimeMs: 1 }, "local");
+    await writeJobResult(out, job, encodeOutcome({ seed: 1, result: result(1), backend, wallTimeMs: 1 }), "local");
     const results = await readJobResults(out, plan.jobs);
     expect(() =>
       buildSweepReport({ plan, results, failures: [], reused: 0, retried: 0, chartMetric: "nope", command: "", startedAt: new Date(), wallTimeMs: 0 }),
@@ -128,14 +129,17 @@ describe("result files", () => {
     const plan = planSweep(typed, { axes: [], seeds: [1, 2], quick: false, backend: undefined });
     const [one, two] = plan.jobs;
     if (one === undefined || two === undefined) throw new Error("no jobs");
-    await writeJobResult(out, one, { seed: 1, result: result(1), backend, wallTimeMs: 1 }, "a");
-    await writeJobResult(out, one, { seed: 1, result: result(1), backend, wallTimeMs: 1 }, "b");
+    await writeJobResult(out, one, encodeOutcome({ seed: 1, result: result(1), backend, wallTimeMs: 1 }), "a");
+    await writeJobResult(out, one, encodeOutcome({ seed: 1, result: result(1), backend, wallTimeMs: 1 }), "b");
     expect(resultPath(out, one)).toBe(join(out, "typed", "sweep", one.configHash, "seed-1.json"));
     expect(readdirSync(join(out, "typed", "sweep", one.configHash))).toEqual(["seed-1.json"]);
     const stored = await readJobResults(out, plan.jobs);
     expect([...stored.keys()]).toEqual([one.id]);
     expect((stored.get(one.id) as JobResult).ranOn).toBe("b");
-    await expect(writeJobResult(out, two, { seed: 1, result: result(1), backend, wallTimeMs: 1 }, "a")).rejects.toThrow(
+    // the worker's JSON text is spliced into the file as it came: it reads back as the same outcome
+    expect((stored.get(one.id) as JobResult).outcome).toEqual({ seed: 1, result: result(1), backend, wallTimeMs: 1 });
+    expect((stored.get(one.id) as JobResult).setting).toEqual(one.setting);
+    await expect(writeJobResult(out, two, encodeOutcome({ seed: 1, result: result(1), backend, wallTimeMs: 1 }), "a")).rejects.toThrow(
       `job ${two.id}: the result is for seed 1, not 2`,
     );
   });

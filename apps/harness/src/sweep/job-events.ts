@@ -1,13 +1,13 @@
 /**
  * What a job runner (local threads or the Redis queue) reports to the sweep as jobs finish.
  */
-import type { SeedOutcome, SeedTask } from "../seed-task.js";
+import type { EncodedOutcome, SeedTask } from "../seed-task.js";
 import type { SweepJob } from "./sweep-plan.js";
 
 /** Callbacks a runner calls; the sweep stores results and updates progress in them. */
 export interface JobEvents {
   /** A job produced its outcome; resolves once the result is stored. `ranOn` says where it ran. */
-  done(job: SweepJob, outcome: SeedOutcome, ranOn: string): Promise<void>;
+  done(job: SweepJob, outcome: EncodedOutcome, ranOn: string): Promise<void>;
   /** A job failed for good with this error message. */
   failed(job: SweepJob, error: string): void;
   /** A job was handed out again because the worker running it stopped (queue mode). */

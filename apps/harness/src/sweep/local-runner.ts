@@ -6,7 +6,7 @@
 import type { Execution } from "../run-seeds.js";
 import { createSeedPool } from "../run-seeds.js";
 import type { Scenario } from "../scenario.js";
-import { runSeedTask, type SeedOutcome } from "../seed-task.js";
+import { encodeOutcome, runSeedTask, type EncodedOutcome } from "../seed-task.js";
 import type { JobEvents } from "./job-events.js";
 import { seedTaskOf } from "./job-events.js";
 import type { SweepJob } from "./sweep-plan.js";
@@ -29,7 +29,7 @@ export async function runJobsLocally(jobs: readonly SweepJob[], events: JobEvent
   if (options.execution === "in-process") {
     for (const job of jobs) {
       if (options.signal.aborted) return;
-      await runOne(job, events, () => runSeedTask(options.scenario, seedTaskOf(job), () => undefined));
+      await runOne(job, events, async () => encodeOutcome(await runSeedTask(options.scenario, seedTaskOf(job), () => undefined)));
     }
     return;
   }
@@ -39,14 +39,14 @@ export async function runJobsLocally(jobs: readonly SweepJob[], events: JobEvent
   const stop = (): void => void pool.destroy();
   options.signal.addEventListener("abort", stop, { once: true });
   try {
-    await Promise.all(jobs.map((job) => runOne(job, events, () => pool.run(seedTaskOf(job), () => undefined), options.signal)));
+    await Promise.all(jobs.map((job) => runOne(job, events, () => pool.runEncoded(seedTaskOf(job)), options.signal)));
   } finally {
     options.signal.removeEventListener("abort", stop);
     await pool.destroy();
   }
 }
 
-async function runOne(job: SweepJob, events: JobEvents, run: () => Promise<SeedOutcome>, signal?: AbortSignal): Promise<void> {
+async function runOne(job: SweepJob, events: JobEvents, run: () => Promise<EncodedOutcome>, signal?: AbortSignal): Promise<void> {
   let outcome;
   try {
     outcome = await run();

@@ -2,7 +2,7 @@
  * What sweeps and queue workers exchange through the BullMQ queue: the job data a sweep enqueues and
  * the value a worker returns. Both sides run the same harness version.
  */
-import type { SeedOutcome } from "../seed-task.js";
+import type { EncodedOutcome } from "../seed-task.js";
 import type { SweepJob } from "./sweep-plan.js";
 
 /** The queue sweeps and workers use unless `--queue-name` says otherwise. */
@@ -16,7 +16,8 @@ export type QueueJobData = SweepJob;
 
 /** What a worker returns for a job. */
 export interface QueueJobResult {
-  readonly outcome: SeedOutcome;
+  /** The outcome as JSON text, so neither the worker nor the sweep rebuilds it as objects. */
+  readonly outcome: EncodedOutcome;
   /** `host/pid` of the worker process. */
   readonly ranOn: string;
 }

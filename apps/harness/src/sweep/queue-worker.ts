@@ -42,7 +42,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     async (job) => {
       options.log(`start ${job.data.id}`);
       const started = performance.now();
-      const outcome = await pool.run(seedTaskOf(job.data), () => undefined);
+      const outcome = await pool.runEncoded(seedTaskOf(job.data));
       options.log(`done ${job.data.id} in ${Math.round(performance.now() - started)} ms`);
       return { outcome, ranOn: me };
     },

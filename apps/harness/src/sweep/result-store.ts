@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../report/atomic-write.js";
-import type { SeedOutcome } from "../seed-task.js";
+import type { EncodedOutcome, SeedOutcome } from "../seed-task.js";
 import type { Setting, SweepJob } from "./sweep-plan.js";
 
 /** Version of the result-file layout. */
@@ -32,10 +32,13 @@ export function resultPath(outDir: string, job: Pick<SweepJob, "scenario" | "con
   return join(outDir, job.scenario, "sweep", job.configHash, `seed-${job.seed}.json`);
 }
 
-/** Write a job's result atomically (replacing an earlier result of the same job). */
-export async function writeJobResult(outDir: string, job: SweepJob, outcome: SeedOutcome, ranOn: string): Promise<JobResult> {
+/**
+ * Write a job's result atomically (replacing an earlier result of the same job) and return the file's
+ * text, a {@link JobResult} as JSON. The outcome's JSON text is spliced in as it came, not re-encoded.
+ */
+export async function writeJobResult(outDir: string, job: SweepJob, outcome: EncodedOutcome, ranOn: string): Promise<string> {
   if (outcome.seed !== job.seed) throw new Error(`job ${job.id}: the result is for seed ${outcome.seed}, not ${job.seed}`);
-  const result: JobResult = {
+  const head = JSON.stringify({
     schemaVersion: JOB_RESULT_SCHEMA_VERSION,
     id: job.id,
     scenario: job.scenario,
@@ -43,12 +46,16 @@ export async function writeJobResult(outDir: string, job: SweepJob, outcome: See
     setting: job.setting,
     config: job.config,
     seed: job.seed,
-    outcome,
-    ranOn,
-    finishedAt: new Date().toISOString(),
-  };
-  await writeFileAtomic(resultPath(outDir, job), `${JSON.stringify(result)}\n`);
-  return result;
+  });
+  const tail = JSON.stringify({ ranOn, finishedAt: new Date().toISOString() });
+  const text = `${head.slice(0, -1)},"outcome":${outcome.json},${tail.slice(1)}\n`;
+  await writeFileAtomic(resultPath(outDir, job), text);
+  return text;
+}
+
+/** Parse a result file's text. */
+export function parseJobResult(text: string): JobResult {
+  return JSON.parse(text) as JobResult;
 }
 
 /** A job's stored result, or undefined when there is none (or it belongs to another job). */
@@ -60,7 +67,7 @@ export async function readJobResult(outDir: string, job: SweepJob): Promise<JobR
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const result = JSON.parse(text) as JobResult;
+  const result = parseJobResult(text);
   return result.id === job.id && result.schemaVersion === JOB_RESULT_SCHEMA_VERSION ? result : undefined;
 }
 

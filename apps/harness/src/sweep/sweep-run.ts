@@ -10,7 +10,7 @@ import { runJobsLocally } from "./local-runner.js";
 import type { QueueConnection } from "./queue-connection.js";
 import { runJobsOnQueue } from "./queue-runner.js";
 import type { JobResult } from "./result-store.js";
-import { readJobResults, writeJobResult } from "./result-store.js";
+import { parseJobResult, readJobResults, writeJobResult } from "./result-store.js";
 import { createSweepProgress } from "./sweep-progress.js";
 import type { SweepPlan } from "./sweep-plan.js";
 import type { JobFailure, SweepReport } from "./sweep-report.js";
@@ -59,12 +59,15 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   options.log(
     `${plan.scenario.name}: ${plan.settings.length} setting(s) x ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${toRun.length} to run${reused > 0 ? ` (${reused} already done)` : ""} on ${where}`,
   );
+  // Results of this run as file text, parsed once for the report: parsing while jobs run would take
+  // CPU from the threads running them.
+  const written = new Map<string, string>();
   const failures: JobFailure[] = [];
   let retried = 0;
   const progress = createSweepProgress(plan.scenario.name, toRun.length, options.progressStream);
   const events: JobEvents = {
     async done(job, outcome, ranOn) {
-      results.set(job.id, await writeJobResult(options.outDir, job, outcome, ranOn));
+      written.set(job.id, await writeJobResult(options.outDir, job, outcome, ranOn));
       progress.done();
     },
     failed(job, error) {
@@ -86,6 +89,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     progress.stop();
   }
   if (options.signal.aborted) return { ran: toRun.length, reused };
+  for (const [id, text] of written) results.set(id, parseJobResult(text));
   const report = buildSweepReport({
     plan,
     results,
