@@ -45,6 +45,7 @@ export {
 
 // Kernels missing on wasm.
 export { registerWasmKernels, WASM_BRIDGED_KERNELS } from "./kernels/register-wasm-kernels.js";
+export { guardWasmKernels, WASM_GUARDED_KERNELS } from "./kernels/wasm-correctness-guards.js";
 
 // Seeded randomness.
 export { createRng, type Rng, type RngSeed } from "./rng/rng.js";

@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { cpuBridgeKernel } from "./cpu-bridge-kernel.js";
+import { guardWasmKernels } from "./wasm-correctness-guards.js";
 
 /** Kernels this package registers for the wasm backend when the wasm backend does not have them. */
 export const WASM_BRIDGED_KERNELS: readonly string[] = [
@@ -20,7 +21,8 @@ export const WASM_BRIDGED_KERNELS: readonly string[] = [
 ];
 
 /**
- * Register the kernels of {@link WASM_BRIDGED_KERNELS} for the wasm backend. Idempotent; a kernel already
+ * Register the kernels of {@link WASM_BRIDGED_KERNELS} for the wasm backend, and route the inputs wasm
+ * computes wrongly to cpu ({@link guardWasmKernels}). Idempotent; a kernel already
  * registered for wasm (by tfjs or by a faster implementation) is left alone. {@link initBackend} calls it.
  *
  * @returns the names of the kernels registered by this call.
@@ -32,5 +34,6 @@ export function registerWasmKernels(): string[] {
     tf.registerKernel(cpuBridgeKernel(name, "wasm"));
     registered.push(name);
   }
+  guardWasmKernels();
   return registered;
 }
