@@ -15,6 +15,7 @@ import { DenseStackTrainer } from "../src/fast/dense-stack.js";
 import { installExplicitTransposeMatMul, uninstallExplicitTransposeMatMul } from "../src/fast/explicit-transpose-matmul.js";
 import { spmm } from "../src/fast/spmm.js";
 import { denseSpmm } from "../src/fast/dense-spmm.js";
+import { createRng } from "../src/rng/rng.js";
 
 interface Result {
   name: string;
@@ -31,18 +32,8 @@ const REPEATS = quick ? 5 : 25;
 const results: Result[] = [];
 const notes: string[] = [];
 
-/** A tiny seeded generator (mulberry32) for benchmark data. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = seeded(2024);
+const benchRng = createRng(2024);
+const rnd = (): number => benchRng.uniform();
 const uniform = (n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * scale);
 
 function rate(step: () => void): number {

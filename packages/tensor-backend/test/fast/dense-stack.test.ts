@@ -53,11 +53,15 @@ function vanilla(p: Problem, steps: number, relu: boolean, lr: number) {
   });
 }
 
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
+/**
+ * Largest |a - b| in units of the tolerance `relative·|b| + absolute`. The absolute part matters for
+ * weights near zero, where Adam's ±lr steps on near-zero gradients make a relative difference meaningless.
+ */
+function maxScaledDiff(a: Float32Array, b: Float32Array, relative: number, absolute: number): number {
   let worst = 0;
   a.forEach((v, i) => {
     const w = b[i] ?? NaN;
-    worst = Math.max(worst, Math.abs(v - w) / (1e-3 + Math.abs(w)));
+    worst = Math.max(worst, Math.abs(v - w) / (relative * Math.abs(w) + absolute));
   });
   return worst;
 }
@@ -91,8 +95,9 @@ for (const backend of ["cpu", "wasm"] as const) {
         // Training must actually move the loss.
         expect(losses[losses.length - 1]).toBeLessThan((losses[0] ?? 0) * 0.99);
         const params = net.getParams();
-        params.kernels.forEach((k, l) => expect(maxRelDiff(k, ref.kernels[l] as Float32Array)).toBeLessThan(2e-3));
-        params.biases.forEach((b, l) => expect(maxRelDiff(b, ref.biases[l] as Float32Array)).toBeLessThan(2e-3));
+        // Within 0.2% of each weight, or a tenth of one Adam step (lr) for weights near zero.
+        params.kernels.forEach((k, l) => expect(maxScaledDiff(k, ref.kernels[l] as Float32Array, 2e-3, 0.1 * lr)).toBeLessThan(1));
+        params.biases.forEach((b, l) => expect(maxScaledDiff(b, ref.biases[l] as Float32Array, 2e-3, 0.1 * lr)).toBeLessThan(1));
       });
     }
   });
@@ -107,7 +112,7 @@ describe("DenseStackTrainer", () => {
       const h = tf.relu(tf.add(tf.matMul(tf.tensor2d(p.x, [9, 4]), tf.tensor2d(p.kernels[0] as Float32Array, [4, 12])), p.biases[0] as Float32Array));
       return tf.add(tf.matMul(h, tf.tensor2d(p.kernels[1] as Float32Array, [12, 3])), p.biases[1] as Float32Array).dataSync() as Float32Array;
     });
-    expect(maxRelDiff(y, ref)).toBeLessThan(1e-5);
+    expect(maxScaledDiff(y, ref, 1e-5, 1e-7)).toBeLessThan(1);
     // A larger batch after a smaller one re-lays the buffers out.
     const big = problem([4, 12, 3], 40, 3);
     expect(net.predict(big.x, 40).length).toBe(120);

@@ -1,17 +1,13 @@
-/** Test helpers for the fast paths: a tiny seeded generator and random COO matrices. */
+/** Test helpers for the fast paths: seeded uniform draws and random COO matrices. */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 
-/** A tiny seeded generator (mulberry32) returning floats in [0, 1). Tests only. */
+import { createRng } from "../../src/rng/rng.js";
+
+/** Floats in [0, 1) from the package's seeded generator, as a plain function. */
 export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.uniform();
 }
 
 /** A random r×c COO matrix sorted by (row, col), each entry present with probability `density`. */
