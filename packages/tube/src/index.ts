@@ -79,13 +79,21 @@ export {
   DEFAULT_HORIZON_WEIGHT,
   EPISODE_STATS,
   EPISODE_STAT_INDEX,
+  resolveTubeLossOptions,
   tubeLoss,
   type EpisodeStat,
+  type ResolvedTubeLossOptions,
   type TubeLossInputs,
   type TubeLossOptions,
   type TubeLossResult,
 } from "./tube-loss.js";
 export { DEFAULT_TUBE_LEARNING_RATE, TubeTrainer, replicaColumns, type TubeStepResult, type TubeTrainerOptions } from "./tube-trainer.js";
+
+// The fused training step (closed-form gradients on the host; ADR 0206).
+export { tubeMasks, type TubeMaskShape, type TubeMasks } from "./tube-masks.js";
+export { FusedTubeKernel, type FusedTubeRun, type FusedTubeShape } from "./fused-tube-kernel.js";
+export { HostAdam, type HostAdamOptions } from "./host-adam.js";
+export { FusedTubeTrainer } from "./fused-tube-trainer.js";
 
 // The commitment price λ and hardness.
 export {

@@ -52,6 +52,33 @@ export interface TubeLossOptions {
   readonly horizonWeight?: number;
 }
 
+/** {@link TubeLossOptions} with every default filled in. */
+export type ResolvedTubeLossOptions = Required<TubeLossOptions>;
+
+/**
+ * Fill in the defaults of `options` and check them (k, γ > 0; weights ≥ 0, all finite); errors name
+ * `where`, the field and its value.
+ */
+export function resolveTubeLossOptions(where: string, options: TubeLossOptions = {}): ResolvedTubeLossOptions {
+  const resolved: ResolvedTubeLossOptions = {
+    k: options.k ?? BIND_WIDTH_K,
+    gamma: options.gamma ?? SOFT_BIND_GAMMA,
+    alphaVol: options.alphaVol ?? ALPHA_VOL,
+    volumeBarrierWeight: options.volumeBarrierWeight ?? 0,
+    volumeChangeWeight: options.volumeChangeWeight ?? 0,
+    horizonWeight: options.horizonWeight ?? DEFAULT_HORIZON_WEIGHT,
+  };
+  for (const name of ["k", "gamma"] as const) {
+    const value = resolved[name];
+    if (!(Number.isFinite(value) && value > 0)) throw new Error(`Error in ${where}: ${name} must be finite and > 0, got ${value}.`);
+  }
+  for (const name of ["alphaVol", "volumeBarrierWeight", "volumeChangeWeight", "horizonWeight"] as const) {
+    const value = resolved[name];
+    if (!(Number.isFinite(value) && value >= 0)) throw new Error(`Error in ${where}: ${name} must be finite and >= 0, got ${value}.`);
+  }
+  return resolved;
+}
+
 /** Inputs of {@link tubeLoss}. */
 export interface TubeLossInputs {
   readonly output: TubeOutput;
@@ -87,26 +114,7 @@ export interface TubeLossResult {
  * ```
  */
 export function tubeLoss(inputs: TubeLossInputs, options: TubeLossOptions = {}): TubeLossResult {
-  const k = options.k ?? BIND_WIDTH_K;
-  const gamma = options.gamma ?? SOFT_BIND_GAMMA;
-  const alphaVol = options.alphaVol ?? ALPHA_VOL;
-  const barrierWeight = options.volumeBarrierWeight ?? 0;
-  const changeWeight = options.volumeChangeWeight ?? 0;
-  const horizonWeight = options.horizonWeight ?? DEFAULT_HORIZON_WEIGHT;
-  for (const [name, value] of [
-    ["k", k],
-    ["gamma", gamma],
-  ] as const) {
-    if (!(Number.isFinite(value) && value > 0)) throw new Error(`Error in tubeLoss: ${name} must be finite and > 0, got ${value}.`);
-  }
-  for (const [name, value] of [
-    ["alphaVol", alphaVol],
-    ["volumeBarrierWeight", barrierWeight],
-    ["volumeChangeWeight", changeWeight],
-    ["horizonWeight", horizonWeight],
-  ] as const) {
-    if (!(Number.isFinite(value) && value >= 0)) throw new Error(`Error in tubeLoss: ${name} must be finite and >= 0, got ${value}.`);
-  }
+  const { k, gamma, alphaVol, volumeBarrierWeight: barrierWeight, volumeChangeWeight: changeWeight, horizonWeight } = resolveTubeLossOptions("tubeLoss", options);
   const { output, traj, lambda } = inputs;
   const [R, B, T, D] = output.mu.shape as [number, number, number, number];
   if (traj.shape.join(",") !== [B, T, D].join(",")) throw new Error(`Error in tubeLoss: traj must be [${B}, ${T}, ${D}], got [${traj.shape.join(",")}].`);

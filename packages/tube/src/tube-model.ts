@@ -14,6 +14,9 @@
 import { tf, type Rng, type Tensor, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 import { SIGMA_FLOOR } from "./constants.js";
+import { tubeMasks, type LatentSlice } from "./tube-masks.js";
+
+export type { LatentSlice } from "./tube-masks.js";
 
 /** Default hidden units per trunk (ADR 0202). */
 export const DEFAULT_HIDDEN_UNITS = 32;
@@ -23,12 +26,6 @@ export const DEFAULT_INIT_SIGMA = 0.3;
 export const DEFAULT_INIT_STOP_LOGIT = -3;
 /** Scale of the initial head weights relative to 1/√fan-in (small, so μ starts at the anchor; ADR 0202). */
 const HEAD_INIT_SCALE = 0.1;
-
-/** A half-open slice `[start, end)` of the latent z. */
-export interface LatentSlice {
-  readonly start: number;
-  readonly end: number;
-}
 
 const sliceSchema = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).strict();
 
@@ -119,26 +116,8 @@ export class TubeModel {
     }
     this.config = { ...c, muLatent, coneLatent };
     const H = c.hiddenUnits;
-    const inRows = c.obsDim + c.latentDim + 1;
     const TD = c.horizonSteps * c.stateDim;
-    const outCols = 2 * TD + c.horizonSteps;
-
-    // Mask 1: which inputs each trunk reads.
-    const m1 = new Float32Array(inRows * 2 * H);
-    const reads = (row: number, slice: LatentSlice): boolean =>
-      row < c.obsDim || row === inRows - 1 || (row - c.obsDim >= slice.start && row - c.obsDim < slice.end);
-    for (let row = 0; row < inRows; row++) {
-      for (let col = 0; col < 2 * H; col++) m1[row * 2 * H + col] = reads(row, col < H ? muLatent : coneLatent) ? 1 : 0;
-    }
-    // Mask 2: μ columns read the μ trunk, σ and stop columns the cone trunk; the bias row feeds all.
-    const m2 = new Float32Array((2 * H + 1) * outCols);
-    for (let row = 0; row <= 2 * H; row++) {
-      for (let col = 0; col < outCols; col++) {
-        const trunkIsMu = row < H;
-        const colIsMu = col < TD;
-        m2[row * outCols + col] = row === 2 * H || trunkIsMu === colIsMu ? 1 : 0;
-      }
-    }
+    const { mask1: m1, mask2: m2, inRows, outCols } = tubeMasks(this.config);
     const fanIn1 = (trunk: number): number => {
       const slice = trunk === 0 ? muLatent : coneLatent;
       return c.obsDim + (slice.end - slice.start) + 1;

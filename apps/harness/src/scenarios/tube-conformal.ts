@@ -3,6 +3,7 @@
  * with the default commitment price is rescaled by split-conformal calibration (global and per rule), by
  * adaptive conformal inference over a stream, and compared with conformalized quantile regression (CQR)
  * trained on the same batches: whole-episode coverage and mean interval width on held-out episodes.
+ * The tube trains with `FusedTubeTrainer` (ADR 0206).
  *
  * Source: `001_4e7658869d462183.txt` L89–92, L195 (calibration/coverage); ADR 0205.
  */
@@ -15,7 +16,7 @@ import {
   RULE_COUNT,
   RuleWorld,
   TubeModel,
-  TubeTrainer,
+  FusedTubeTrainer,
   episodeScores,
   normalisedDeviations,
   splitConformal,
@@ -99,7 +100,7 @@ export const tubeConformalScenario = defineScenario({
     const world = new RuleWorld({ noiseStd: config.noiseStd });
     const [T, D] = [world.horizonSteps, world.stateDim];
     const model = new TubeModel({ obsDim: world.obsDim, horizonSteps: T, stateDim: D }, rng.fork("model"));
-    const trainer = new TubeTrainer(model, [new CommitmentPrice({ ruleCount: RULE_COUNT })], { learningRate: config.learningRate });
+    const trainer = new FusedTubeTrainer(model, [new CommitmentPrice({ ruleCount: RULE_COUNT })], { learningRate: config.learningRate });
     const quantiles = new QuantileTube({ obsDim: world.obsDim, horizonSteps: T, stateDim: D, learningRate: config.learningRate }, rng.fork("cqr"));
     const data = rng.fork("data");
     try {

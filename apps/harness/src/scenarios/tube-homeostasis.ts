@@ -6,7 +6,8 @@
  * Checks per variant: σ hard / σ easy in [1.8, 4.0] (seed 2.6), bind easy > bind hard, log-vol above the
  * floor, λ settled; for the default variant (ADR 0204) the per-rule table beside the seed's with the bind
  * differing between rules; the faithful variant's implicit 1/6 fail target. Every variant's per-rule
- * numbers are final metrics of the report.
+ * numbers are final metrics of the report. Training uses `FusedTubeTrainer` (closed-form fused step, ADR 0206)
+ * so the full-size run fits in about a minute on 2 cores; the report's provenance records its wall time.
  *
  * Source: `000_e13b841348682d63.txt` L229–234, L296–313; SEED-INVENTORY.md §5.9, §9.1 H000-A, C-9, C-11.
  */
@@ -24,7 +25,7 @@ import {
   SEED_LAMBDA,
   SUCCESS_WEIGHT,
   TubeModel,
-  TubeTrainer,
+  FusedTubeTrainer,
   type CommitmentPriceVariant,
   type EpisodeStat,
 } from "@tam/tube";
@@ -169,7 +170,7 @@ export const tubeHomeostasisScenario = defineScenario({
           lambdaMax: config.lambdaMax,
         }),
     );
-    const trainer = new TubeTrainer(model, prices, { learningRate: config.learningRate, loss: { alphaVol: config.alphaVol } });
+    const trainer = new FusedTubeTrainer(model, prices, { learningRate: config.learningRate, loss: { alphaVol: config.alphaVol } });
     const data = rng.fork("data");
     const latents = rng.fork("latent");
     const series: Record<string, SeriesPoint[]> = {};
