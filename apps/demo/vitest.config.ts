@@ -1,0 +1,3 @@
+import { tamVitestConfig } from "../../tooling/vitest.shared.ts";
+
+export default tamVitestConfig();
