@@ -9,6 +9,8 @@
 import { tf } from "@tam/tensor-backend";
 import type { Tensor2D } from "@tam/tensor-backend";
 
+import { assertNonEmpty } from "./non-empty.js";
+
 /** The context one tick conditions on, as plain numbers (what the demo passes to `predict`). */
 export interface HomeostasisContext {
   /** NT levels per area `[A][N]`, each in [0, 1] (available / (available + K_μ)). */
@@ -64,6 +66,9 @@ export function buildContext(
   timeOfDay: number,
 ): ContextTensors {
   const [areas] = state.ntLevels.shape;
+  assertNonEmpty("buildContext", "state.ntLevels", state.ntLevels, 0);
+  assertNonEmpty("buildContext", "state.binding", state.binding, 0);
+  assertNonEmpty("buildContext", "state.activity", state.activity, 0);
   if (!(Number.isInteger(phaseIndex) && phaseIndex >= 0 && phaseIndex < phases)) {
     throw new Error(`Error in buildContext: phaseIndex must be an integer in [0, ${phases - 1}], got ${phaseIndex}.`);
   }

@@ -68,11 +68,13 @@ export const HomeostasisConfigSchema = z.strictObject({
       learningRate: z.number().positive().max(1),
       replaySize: z.number().int().min(1),
       batchSize: z.number().int().min(1),
+      /** Std of Gaussian exploration on the release logits under the critic (0: none; ADR 0507). */
+      explorationStd: z.number().min(0).max(5),
     })
-    .default({ horizon: 2, hiddenUnits: 32, learningRate: 0.02, replaySize: 512, batchSize: 32 }),
-  /** Std of the Gaussian exploration on release logits while a cognitive credit is active (ADR 0506). */
+    .default({ horizon: 2, hiddenUnits: 32, learningRate: 0.02, replaySize: 512, batchSize: 32, explorationStd: 0 }),
+  /** Std of the Gaussian exploration on release logits under `credit: "trace"`: the policy whose score the trace holds (ADR 0506). */
   explorationStd: z.number().min(0).max(5).default(0.5),
-  /** Decay of the per-phase reward baseline of the trace update (ADR 0506). */
+  /** Decay of the trace update's per-phase reward baseline (ADR 0506). */
   baselineDecay: z.number().min(0).lt(1).default(0.95),
   /** Ticks per day for the time-of-day feature (ADR 0501). */
   dayTicks: z.number().int().min(1).default(200),

@@ -35,7 +35,7 @@ export type {
   ModulatorSnapshot,
 } from "./cognitive-efficiency.js";
 export { cognitiveDeltas, effCog, validateReading } from "./cognitive-efficiency.js";
-export type { ReferenceSourceOptions, ReferenceTaskState } from "./reference-cognitive-source.js";
+export type { OptimalProfile, ReferenceSourceOptions, ReferenceTaskState } from "./reference-cognitive-source.js";
 export {
   DEFAULT_PHASE_TICKS,
   REFERENCE_PHASES,

@@ -15,6 +15,7 @@ import { tf } from "@tam/tensor-backend";
 import type { Tensor } from "@tam/tensor-backend";
 
 import { DEFAULT_LOCAL_WEIGHTS, METRIC_EPSILON } from "./constants.js";
+import { assertNonEmpty } from "./non-empty.js";
 
 /** Weights w1..w5 of Eff_local (seed L37). */
 export interface LocalWeights {
@@ -64,7 +65,7 @@ export function ntSaturation(available: Tensor, capacity: Tensor): Tensor {
  */
 export function rangeUtilization(window: Tensor, low: number, high: number): Tensor {
   if (!(low < high)) throw new Error(`Error in rangeUtilization: low must be < high, got low=${low}, high=${high}.`);
-  if (window.rank < 1 || window.shape[0] === 0) throw new Error(`Error in rangeUtilization: window must have ≥ 1 tick on axis 0, got shape [${window.shape.join(",")}].`);
+  assertNonEmpty("rangeUtilization", "window", window, 0);
   return tf.tidy(() => tf.mean(tf.mul(tf.cast(tf.greaterEqual(window, low), "float32"), tf.cast(tf.lessEqual(window, high), "float32")), 0));
 }
 
@@ -112,6 +113,7 @@ export function effLocal(terms: LocalTerms, weights: LocalWeights = DEFAULT_LOCA
 
 /** `Eff_local_total = Σ_a Σ_r Eff_local(r, a)` (seed L40), a scalar. */
 export function effLocalTotal(terms: LocalTerms, weights: LocalWeights = DEFAULT_LOCAL_WEIGHTS): Tensor {
+  for (const field of ["activity", "rangeUtil", "saturation", "noiseLeak", "energy"] as const) assertNonEmpty("effLocalTotal", `terms.${field}`, terms[field]);
   return tf.tidy(() => tf.sum(effLocal(terms, weights)));
 }
 

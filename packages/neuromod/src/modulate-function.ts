@@ -11,6 +11,7 @@ import { tf } from "@tam/tensor-backend";
 import type { Scalar, Tensor1D, Tensor2D, Variable } from "@tam/tensor-backend";
 
 import { ALLOSTERIC_DEPTH, TIME_OF_DAY_AMPLITUDE } from "./constants.js";
+import { assertNonEmpty } from "./non-empty.js";
 
 /** Initial tanh slope of the modulate function (ADR 0501). */
 export const MODULATE_INITIAL_SLOPE = 2;
@@ -49,6 +50,8 @@ export function allostericFactor(mu: Tensor1D, allosteric: Tensor2D, timeOfDay: 
   if (mu.shape[0] !== allosteric.shape[0]) {
     throw new Error(`Error in allostericFactor: mu has ${mu.shape[0]} modulators, allosteric has ${allosteric.shape[0]} rows.`);
   }
+  assertNonEmpty("allostericFactor", "mu", mu, 0);
+  assertNonEmpty("allostericFactor", "allosteric", allosteric, 1);
   return tf.tidy(() => {
     const drive = tf.matMul(tf.reshape(tf.sub(mu, 0.5), [1, -1]), allosteric);
     const allo = tf.mul(ALLOSTERIC_DEPTH, tf.tanh(tf.mul(params.slope, drive)));

@@ -11,6 +11,7 @@ import { tf } from "@tam/tensor-backend";
 import type { Tensor } from "@tam/tensor-backend";
 
 import { METRIC_EPSILON } from "./constants.js";
+import { assertNonEmpty } from "./non-empty.js";
 
 /**
  * NoiseLeak over the window on axis 0.
@@ -30,7 +31,7 @@ export function noiseLeak(observed: Tensor, modelled: Tensor): Tensor {
   if (observed.shape.length !== modelled.shape.length || observed.shape.some((d, i) => d !== modelled.shape[i])) {
     throw new Error(`Error in noiseLeak: observed [${observed.shape.join(",")}] and modelled [${modelled.shape.join(",")}] must have the same shape.`);
   }
-  if (observed.rank < 1 || observed.shape[0] === 0) throw new Error(`Error in noiseLeak: window must have ≥ 1 tick on axis 0, got [${observed.shape.join(",")}].`);
+  assertNonEmpty("noiseLeak", "observed", observed, 0);
   return tf.tidy(() => {
     const y = tf.sub(observed, tf.mean(observed, 0));
     const x = tf.sub(modelled, tf.mean(modelled, 0));

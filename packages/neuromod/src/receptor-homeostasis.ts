@@ -206,6 +206,21 @@ export class ReceptorHomeostasis {
     return { slope: this.modulate.slope.dataSync()[0] as number, phase: this.modulate.phase.dataSync()[0] as number };
   }
 
+  /**
+   * Set the modulate function's slope and phase (restore a checkpoint, or probe the objective around
+   * the current values). The optimizer's moments are kept.
+   */
+  setModulateParameters(params: { readonly slope: number; readonly phase: number }): void {
+    this.assertLive("setModulateParameters");
+    for (const [field, value] of Object.entries(params)) {
+      if (!Number.isFinite(value)) throw new Error(`Error in ReceptorHomeostasis.setModulateParameters: ${field} must be finite, got ${value}.`);
+    }
+    tf.tidy(() => {
+      this.modulate.slope.assign(tf.scalar(params.slope));
+      this.modulate.phase.assign(tf.scalar(params.phase));
+    });
+  }
+
   /** Ticks run so far. */
   get tickCount(): number {
     return this.state.tick;
@@ -232,13 +247,14 @@ export class ReceptorHomeostasis {
     const timeOfDay = (t % cfg.dayTicks) / cfg.dayTicks;
     const beta = this.beta;
     const training = cfg.train;
-    const exploring = training && cfg.credit !== "none" && cfg.explorationStd > 0;
+    const explorationStd = this.explorationStd();
+    const exploring = training && explorationStd > 0;
     const alpha = cfg.alpha ?? 1 / (areas * receptors);
     const windowSize = this.state.pastActivity.shape[0] + 1;
     const previousLevels = this.state.previousReading;
 
     const noise = randomNormal(this.noiseRng, [areas, receptors]) as Tensor2D;
-    const exploration = exploring ? (randomNormal(this.exploreRng, [emitters, neurotransmitters], { std: cfg.explorationStd }) as Tensor2D) : undefined;
+    const exploration = exploring ? (randomNormal(this.exploreRng, [emitters, neurotransmitters], { std: explorationStd }) as Tensor2D) : undefined;
     const ctx = tf.tidy(() => buildContext(this.state.ctx, this.state.modulators, phase.errorSignal, phaseIndex, this.phases.length, timeOfDay));
     const loadTensor = tf.fill<Rank.R2>([areas, 1], load);
     const phaseOneHot = new Float32Array(this.phases.length);
@@ -374,6 +390,9 @@ export class ReceptorHomeostasis {
 
     // Step 2: the cognitive (DMN) step under the μ snapshot, logged with its CFG node.
     const reading = source.step({ tick: t, names: this.layout.neurotransmitters, levels: modulators });
+    if (reading.cfgNode !== phase.cfgNode) {
+      throw new Error(`Error in ReceptorHomeostasis.tick: the source's reading.cfgNode "${reading.cfgNode}" differs from its phase(${t}).cfgNode "${phase.cfgNode}".`);
+    }
     const deltas = cognitiveDeltas(previousLevels ?? reading, reading);
     const cog = effCog(deltas, cfg.cognitiveWeights);
 
@@ -598,7 +617,7 @@ export class ReceptorHomeostasis {
   private scoreGradient(global: Tensor2D, exploration: Tensor2D): NamedTensorMap {
     const vars = this.maps.variables();
     const names = ["release/w1", "release/b1", "release/w2", "release/b2"];
-    const sigma2 = this.config.explorationStd ** 2;
+    const sigma2 = this.explorationStd() ** 2;
     const { value, grads } = tf.variableGrads(
       () => tf.sum<Scalar>(tf.mul(tf.div(tf.mul(exploration, this.layoutT.emitterNt), sigma2), this.maps.releaseLogits(global))),
       names.map((n) => vars[n] as Variable),
@@ -610,6 +629,12 @@ export class ReceptorHomeostasis {
       if (g !== undefined) out[n] = g;
     }
     return out;
+  }
+
+  /** Exploration on the release logits: the trace's policy noise, the critic's optional noise, none otherwise. */
+  private explorationStd(): number {
+    if (this.config.credit === "trace") return this.config.explorationStd;
+    return this.config.credit === "critic" ? this.config.critic.explorationStd : 0;
   }
 
   private initialState(): LoopState {

@@ -28,6 +28,7 @@ import {
 import { bindingFraction, ntSaturation } from "./local-metrics.js";
 import type { LayoutTensors } from "./receptor-layout.js";
 import { allostericFactor } from "./modulate-function.js";
+import { assertNonEmpty } from "./non-empty.js";
 import type { ModulateParams } from "./modulate-function.js";
 import { clampModulators } from "./safety-clamp.js";
 import type { MuClamp } from "./safety-clamp.js";
@@ -98,6 +99,7 @@ export function simulateTick(layout: LayoutTensors, inputs: TickInputs): TickOut
       throw new Error(`Error in simulateTick: ${name} must have shape [${shape.join(",")}], got [${t.shape.join(",")}].`);
     }
   };
+  assertNonEmpty("simulateTick", "density", inputs.density, 0);
   expect("density", inputs.density, [layout.projection.shape[0], layout.receptorNt.shape[0]]);
   expect("sensitivity", inputs.sensitivity, [areas, receptors]);
   expect("release", inputs.release, [emitters, nts]);

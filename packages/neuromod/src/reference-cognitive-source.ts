@@ -26,7 +26,10 @@
  * `safety_penalty = clip(2·max(0, NE + DA − 1.2) + 2·max(0, 0.15 − 5HT), 0, 1)` (hyperarousal,
  * serotonin depletion). The error signal of a tick is `min(1, √E)` of the previous one.
  */
-import type { CognitivePhase, CognitiveReading, CognitiveSource, ModulatorSnapshot } from "./cognitive-efficiency.js";
+import type { CognitivePhase, CognitiveReading, CognitiveSource, CognitiveWeights, ModulatorSnapshot } from "./cognitive-efficiency.js";
+import { DEFAULT_COGNITIVE_WEIGHTS, DEFAULT_MU_CLAMP } from "./constants.js";
+import type { MuClamp } from "./safety-clamp.js";
+import { validateMuClamp } from "./safety-clamp.js";
 
 /** The reference task's CFG nodes (seed L143 names the first two). */
 export const REFERENCE_PHASES = ["3.6 Salience", "3.11 Mind-wandering", "Exploitation"] as const;
@@ -54,6 +57,14 @@ export const REFERENCE_TASK = {
 export interface ReferenceSourceOptions {
   /** Ticks per phase block (default {@link DEFAULT_PHASE_TICKS}). */
   readonly phaseTicks?: number;
+}
+
+/** A phase's optimal modulator profile (see {@link ReferenceCognitiveSource.optimalProfile}). */
+export interface OptimalProfile {
+  /** μ by NT: `[NE, 5HT, DA]`. */
+  readonly levels: readonly [number, number, number];
+  /** {@link ReferenceCognitiveSource.profileObjective} at `levels`. */
+  readonly value: number;
 }
 
 /** The task's quantities at the last step, for tests and charts. */
@@ -137,9 +148,12 @@ export class ReferenceCognitiveSource implements CognitiveSource {
    */
   qualities(phaseIndex: number, ne: number, serotonin: number, da: number): { utility: number; coherence: number; uncertainty: number; calibrationGap: number; safetyPenalty: number; state: ReferenceTaskState } {
     const t = REFERENCE_TASK;
-    const sigma2 = t.observationVariance[phaseIndex] ?? 1;
-    const q = t.latentVariancePerTick[phaseIndex] ?? 0;
-    const d = t.decisionWeight[phaseIndex] ?? 0;
+    const sigma2 = t.observationVariance[phaseIndex];
+    const q = t.latentVariancePerTick[phaseIndex];
+    const d = t.decisionWeight[phaseIndex];
+    if (!Number.isInteger(phaseIndex) || sigma2 === undefined || q === undefined || d === undefined) {
+      throw new Error(`Error in ReferenceCognitiveSource.qualities: phaseIndex must be an integer in [0, ${REFERENCE_PHASES.length - 1}], got ${phaseIndex}.`);
+    }
     const k = referenceLearningRate(ne, serotonin);
     const error = deltaRuleError(k, sigma2, q);
     const variance = (k * sigma2) / (2 - k) + t.neUncertainty * ne;
@@ -152,6 +166,53 @@ export class ReferenceCognitiveSource implements CognitiveSource {
       safetyPenalty: clip(t.penaltyGain * Math.max(0, ne + da - t.arousalLimit) + t.penaltyGain * Math.max(0, t.serotoninFloor - serotonin), 0, 1),
       state: { learningRate: k, expectedSquaredError: error, reportedVariance: variance },
     };
+  }
+
+  /**
+   * The part of the expected Eff_cog of one tick that the modulators μ applied in that tick control:
+   * the levels move `levelRate` toward the qualities, so
+   * `Eff_cog(t) = levelRate·(v1·c + v2·u − v3·h − v5·g)(μ_t) − v4·safety_penalty(μ_t) + terms fixed by earlier ticks`.
+   * Its maximiser is the profile a phase should get (ADR 0508).
+   *
+   * @param levels - μ `[NE, 5HT, DA]`, each in [0, 1].
+   */
+  profileObjective(phaseIndex: number, levels: readonly number[], weights: CognitiveWeights = DEFAULT_COGNITIVE_WEIGHTS): number {
+    const [ne, serotonin, da] = levels;
+    if (levels.length !== 3 || ne === undefined || serotonin === undefined || da === undefined || !levels.every((x) => x >= 0 && x <= 1)) {
+      throw new Error(`Error in ReferenceCognitiveSource.profileObjective: levels must be [NE, 5HT, DA] in [0, 1], got [${levels.join(", ")}].`);
+    }
+    const q = this.qualities(phaseIndex, ne, serotonin, da);
+    const quality = weights.coherence * q.coherence + weights.utility * q.utility - weights.uncertainty * q.uncertainty - weights.calibration * q.calibrationGap;
+    return REFERENCE_TASK.levelRate * quality - weights.safety * q.safetyPenalty;
+  }
+
+  /**
+   * The phase's optimal modulator profile: the maximiser of {@link profileObjective} over the μ clamp,
+   * by exhaustive search on a grid of spacing `step` (ADR 0508). Ties keep the first grid point
+   * (NE, then 5HT, then DA ascending).
+   *
+   * @example
+   * ```ts
+   * new ReferenceCognitiveSource().optimalProfile(0).levels; // ≈ [0.68, 0.15, 0.52]: Salience wants NE, little 5HT
+   * ```
+   */
+  optimalProfile(phaseIndex: number, options: { readonly weights?: CognitiveWeights; readonly clamp?: MuClamp; readonly step?: number } = {}): OptimalProfile {
+    const clamp = options.clamp ?? DEFAULT_MU_CLAMP;
+    validateMuClamp(clamp);
+    const step = options.step ?? 0.01;
+    if (!(step > 0 && step <= clamp.max - clamp.min)) throw new Error(`Error in ReferenceCognitiveSource.optimalProfile: step must be in (0, ${clamp.max - clamp.min}], got ${step}.`);
+    const count = Math.floor((clamp.max - clamp.min) / step + 1e-9) + 1;
+    const grid = Array.from({ length: count }, (_, i) => clamp.min + i * step);
+    let best: OptimalProfile = { levels: [clamp.min, clamp.min, clamp.min], value: Number.NEGATIVE_INFINITY };
+    for (const ne of grid) {
+      for (const serotonin of grid) {
+        for (const da of grid) {
+          const value = this.profileObjective(phaseIndex, [ne, serotonin, da], options.weights);
+          if (value > best.value) best = { levels: [ne, serotonin, da], value };
+        }
+      }
+    }
+    return best;
   }
 
   step(modulators: ModulatorSnapshot): CognitiveReading {

@@ -15,12 +15,14 @@ import { tf } from "@tam/tensor-backend";
 import type { Tensor, Variable } from "@tam/tensor-backend";
 
 import { REALISTIC_ACTIVITY_RANGE, REALISTIC_MODULATOR_RANGE } from "./constants.js";
+import { assertNonEmpty } from "./non-empty.js";
 
 /** `Σ_i mean((current_i − previous_i)²)`; pairs must have equal shapes. */
 export function smoothness(current: readonly Tensor[], previous: readonly Tensor[]): Tensor {
   if (current.length !== previous.length || current.length === 0) {
     throw new Error(`Error in smoothness: need the same non-zero number of current and previous outputs, got ${current.length} and ${previous.length}.`);
   }
+  current.forEach((c, i) => assertNonEmpty("smoothness", `current[${i}]`, c));
   return tf.addN(current.map((c, i) => tf.mean(tf.square(tf.sub(c, previous[i] as Tensor)))));
 }
 
@@ -33,12 +35,14 @@ export function slowAverage(current: Tensor, previousAverage: Tensor, decay: num
 /** `Σ_i mean((average_i − prior)²)`. */
 export function driftPenalty(averages: readonly Tensor[], prior: number): Tensor {
   if (averages.length === 0) throw new Error("Error in driftPenalty: averages is empty.");
+  averages.forEach((a, i) => assertNonEmpty("driftPenalty", `averages[${i}]`, a));
   return tf.addN(averages.map((a) => tf.mean(tf.square(tf.sub(a, prior)))));
 }
 
 /** `Σ max(0, low − x)² + max(0, x − high)²` over all entries of x. */
 export function rangeDeviation(x: Tensor, low: number, high: number): Tensor {
   if (!(low <= high)) throw new Error(`Error in rangeDeviation: low must be <= high, got ${low} > ${high}.`);
+  assertNonEmpty("rangeDeviation", "x", x);
   return tf.sum(tf.add(tf.square(tf.relu(tf.sub(low, x))), tf.square(tf.relu(tf.sub(x, high)))));
 }
 
@@ -50,6 +54,8 @@ export function rangeDeviation(x: Tensor, low: number, high: number): Tensor {
  * @param modulators - μ `[N]`.
  */
 export function homeostasisDeviation(activity: Tensor, modulators: Tensor): Tensor {
+  assertNonEmpty("homeostasisDeviation", "activity", activity, 0);
+  assertNonEmpty("homeostasisDeviation", "modulators", modulators);
   return tf.add(
     rangeDeviation(tf.mean(activity, 0), REALISTIC_ACTIVITY_RANGE.low, REALISTIC_ACTIVITY_RANGE.high),
     rangeDeviation(modulators, REALISTIC_MODULATOR_RANGE.low, REALISTIC_MODULATOR_RANGE.high),
@@ -67,6 +73,7 @@ export function parameterPenalty(
 ): Tensor {
   const terms: Tensor[] = [];
   for (const [name, theta] of Object.entries(params)) {
+    assertNonEmpty("parameterPenalty", `params.${name}`, theta);
     const a = anchor[name];
     const p = previous[name];
     if (a === undefined || p === undefined) throw new Error(`Error in parameterPenalty: no anchor or previous value for "${name}".`);

@@ -124,6 +124,15 @@ describe("training (wasm)", () => {
     expect(() => h.tick(1, new ReferenceCognitiveSource())).toThrow(/CFG node "3.6 Salience" is not one of phases \[only\]/);
     expect(() => h.tick(-1, new ReferenceCognitiveSource())).toThrow(/load must be finite and >= 0, got -1/);
     h.dispose();
+    const liar = {
+      phases: ["a", "b"],
+      phase: () => ({ cfgNode: "a", errorSignal: 0 }),
+      step: () => ({ cfgNode: "b", coherence: 0.5, utility: 0.5, uncertainty: 0.5, safetyPenalty: 0, calibrationGap: 0.5 }),
+    };
+    const g = new ReceptorHomeostasis({ credit: "none" }, { seed: 1, phases: liar.phases });
+    expect(() => g.tick(1, liar)).toThrow(/reading.cfgNode "b" differs from its phase\(0\).cfgNode "a"/);
+    g.dispose();
+    expect(parseHomeostasisConfig({}).critic.explorationStd).toBe(0);
   });
 });
 
