@@ -5,6 +5,7 @@ import { initBackend } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
 import { graphBarrierScenario } from "../src/scenarios/graph-barrier.js";
+import { graphBlackHoleScenario } from "../src/scenarios/graph-black-hole.js";
 import { graphDynamicsScenario } from "../src/scenarios/graph-dynamics.js";
 import { graphEquationsScenario } from "../src/scenarios/graph-equations.js";
 import { expectChecksPass, expectChartedSeries } from "./scenario-assertions.js";
@@ -37,6 +38,14 @@ const CASES: readonly { scenario: Scenario; tiny: Record<string, unknown>; badFi
     badPath: ["oscillator", "hidden"],
     contradiction: { series: {}, final: { oscillator_graph_oneStep: 1, oscillator_hold_oneStep: 0.01, oscillator_baseline_oneStep: 0.001, oscillator_graph_parameters: 48, oscillator_baseline_parameters: 45 } },
     failing: "damped-oscillator: the graph learns the dynamics (one-step error far below holding the state)",
+  },
+  {
+    scenario: graphBlackHoleScenario,
+    tiny: { cells: 4, calmSteps: 60, pretrainSteps: 5, lead: 55, episodeLength: 10, gap: 10, recurrences: 1 },
+    badField: { transients: { spawnZ: 6, learningRate: 0.1, minAge: 8, patience: 0, cooldown: 8 } },
+    badPath: ["transients", "patience"],
+    contradiction: { series: {}, final: { recovery0_cache: 10, recovery1_cache: 12, recovery2_cache: 9, recovery3_cache: 11, recovery1_control: 10, recovery2_control: 9, recovery3_control: 11, recalled_cache: 3, recalled_control: 0, consolidated_cache: 4 } },
+    failing: "with the prototype cache, recovery on recurrence is faster than the first time",
   },
 ];
 

@@ -97,3 +97,37 @@ export const STLSQ_THRESHOLD = 0.1;
 export const STLSQ_RIDGE = 1e-6;
 /** Maximum STLSQ iterations (ADR 0407; PySINDy's default `max_iter=20`). */
 export const STLSQ_MAX_ITERATIONS = 20;
+
+// ---- Chosen: transients (ADR 0408) ----
+
+/** A module spawns a transient when its largest novelty z-score reaches this (ADR 0408). */
+export const TRANSIENT_SPAWN_Z = 6;
+/** Normalised gradient-descent step size of transient parameters (ADR 0408): the step is divided by the mean ‖[base, 1]‖². */
+export const TRANSIENT_LEARNING_RATE = 0.1;
+/** Stream samples a transient keeps for training, newest first (ADR 0408). */
+export const TRANSIENT_REPLAY = 32;
+/** Steps a transient lives before it can be consolidated (ADR 0408). */
+export const TRANSIENT_MIN_AGE = 8;
+/** Consecutive steps without help after which a transient is consolidated (ADR 0408). */
+export const TRANSIENT_PATIENCE = 2;
+/** Steps after a consolidation during which the module does not spawn again (ADR 0408). */
+export const TRANSIENT_COOLDOWN = 8;
+/** Relative error reduction (EMA) at which a transient counts as helping (ADR 0408). */
+export const TRANSIENT_MIN_GAIN = 0.2;
+/** EMA rate of a transient's relative gain (ADR 0408). */
+export const TRANSIENT_GAIN_EMA = 0.5;
+/** Helping steps after which a transient materialises into persistent structure (ADR 0408). */
+export const TRANSIENT_MATERIALISE_AFTER = 100;
+/** Ridge α of the least-squares fit that turns a consolidating transient's samples into a prototype (ADR 0408). */
+export const TRANSIENT_RIDGE = 1e-4;
+
+// ---- Chosen: structure discovery (ADR 0409) ----
+
+/** Least rarity `−ln(|cluster| / n)` of a special cluster (ADR 0409): at most a quarter of the modules. */
+export const STRUCTURE_RARITY_MIN = Math.log(4);
+/** Least mean energy score (energy / mean energy) of a special cluster (ADR 0409). */
+export const STRUCTURE_ENERGY_MIN = 1.5;
+/** The proliferation cap: most special clusters at once (ADR 0409). */
+export const STRUCTURE_MAX_SPECIAL = 2;
+/** A special cluster's token ceiling as a share of the total budget (ADR 0409). */
+export const STRUCTURE_SPECIAL_SHARE = 0.2;

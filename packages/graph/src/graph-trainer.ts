@@ -21,6 +21,7 @@ import { AdamWithMoments, tf, type Rng, type Scalar, type Tensor, type Tensor2D,
 import { barrierDamping, barrierGamma, type BarrierOptions } from "./barrier.js";
 import { complexityVariables, moduleComplexity } from "./complexity.js";
 import { BARRIER_EPSILON, BARRIER_MAX_BACKTRACKS, BARRIER_SCALE, COMPLEXITY_DELTA, GRAPH_LEARNING_RATE, MIXTURE_SIGMA } from "./constants.js";
+import type { Edge } from "./edge.js";
 import type { Graph, NodePrediction } from "./graph.js";
 import type { GraphModule } from "./graph-module.js";
 import { newestRow, shift, type Node, type UpdateMode } from "./node.js";
@@ -36,6 +37,11 @@ export interface TrainerBarrierOptions extends BarrierOptions {
   readonly stepSize?: boolean;
   /** Halve a module's step until its complexity is within its limit (default true). */
   readonly hardClip?: boolean;
+  /**
+   * Damp routing by the barrier (ADR 0403): every message into a module with a finite limit is multiplied by
+   * `1/(scale·γ_m(C_m))`, read at the start of each step, in training and evaluation alike (default false).
+   */
+  readonly routing?: boolean;
 }
 
 /** Options of {@link GraphTrainer}. */
@@ -173,6 +179,7 @@ export class GraphTrainer {
             objective: options.barrier.objective ?? true,
             stepSize: options.barrier.stepSize ?? false,
             hardClip: options.barrier.hardClip ?? true,
+            routing: options.barrier.routing ?? false,
           };
     this.refresh();
   }
@@ -229,7 +236,7 @@ export class GraphTrainer {
     let count = 0;
     const { memories, targets } = this.windowTensors(windows, 1, trajectories);
     tf.tidy(() => {
-      const preds = this.graph.predict(memories, { mode: "expected" });
+      const preds = this.graph.predict(memories, { mode: "expected", ...this.routingGate() });
       for (const [i, bind] of this.bindings.entries()) {
         const next = (preds.get(bind.node) as { next: Tensor2D }).next;
         const target = (targets[0] as Tensor2D[])[i] as Tensor2D;
@@ -257,10 +264,11 @@ export class GraphTrainer {
     const { memories } = this.windowTensors(windows, 0, [trajectory]);
     const out = starts.map(() => new Float64Array(steps * trajectory.dim).fill(Number.NaN));
     let mem = memories;
+    const gate = this.routingGate();
     for (let k = 0; k < steps; k += 1) {
       const shifted = new Map<Node, Tensor3D>();
       tf.tidy(() => {
-        const preds = this.graph.predict(mem, { mode });
+        const preds = this.graph.predict(mem, { mode, ...gate });
         for (const [node, m] of mem) shifted.set(node, tf.keep(shift(m, (preds.get(node) as { next: Tensor2D }).next)));
         for (const bind of this.bindings) {
           const v = (preds.get(bind.node) as { next: Tensor2D }).next.dataSync();
@@ -276,6 +284,22 @@ export class GraphTrainer {
     }
     tf.dispose([...mem.values()]);
     return out;
+  }
+
+  /**
+   * The barrier's routing damping as step options: `1/(scale·γ_m)` on the messages into each module with a finite
+   * limit (none unless `barrier.routing`).
+   */
+  private routingGate(): { edgeGate?: (edge: Edge) => number | undefined } {
+    const bar = this.barrier;
+    if (bar?.routing !== true) return {};
+    const gates = new Map<Node, number>();
+    for (const m of this.graph.allModules()) {
+      if (!Number.isFinite(m.tokenLimit)) continue;
+      const c = tf.tidy(() => moduleComplexity(m, bar.delta).dataSync()[0] as number);
+      gates.set(m.node, barrierDamping(barrierGamma(c, m.tokenLimit, bar), bar));
+    }
+    return { edgeGate: (edge) => gates.get(edge.target) };
   }
 
   /** Free the trainer's optimizer state and constants (not the graph). */
@@ -316,9 +340,10 @@ export class GraphTrainer {
   /** Mean standardised MSE over K free-running steps from the given memories. */
   private windowLoss(memories: ReadonlyMap<Node, Tensor3D>, targets: readonly (readonly Tensor2D[])[], k: number): Scalar {
     let mem: ReadonlyMap<Node, Tensor3D> = memories;
+    const gate = this.routingGate();
     const terms: Scalar[] = [];
     for (let step = 0; step < k; step += 1) {
-      const preds = this.graph.predict(mem, { mode: "expected" });
+      const preds = this.graph.predict(mem, { mode: "expected", ...gate });
       this.bindings.forEach((bind, i) => {
         // The loss expected under the Bernoulli(p) update gate: p·(f − y)² + (1 − p)·(x − y)² (ADR 0401).
         const target = (targets[step] as Tensor2D[])[i] as Tensor2D;

@@ -1,8 +1,8 @@
 /**
  * `@tam/graph`: recursive graph modules over sparse state functions (seed `002_fd5a3473383d7267.txt`
  * Archives 00-03): nodes with state histories and update probabilities, edges with sparse temporal weights,
- * synchronous steps, end-to-end learning of dynamics, token budgets under the relativistic barrier, and
- * equation discovery by STLSQ.
+ * synchronous steps, end-to-end learning of dynamics, token budgets under the relativistic barrier, transients
+ * recalled from a prototype cache, structure discovery, and equation discovery by STLSQ.
  *
  * @example
  * ```ts
@@ -48,3 +48,7 @@ export { NOVELTY_NAMES, NoveltySignal, NoveltyTracker, routingEntropy, signature
 export { PrototypeCache, type Prototype } from "./prototype-cache.js";
 export { MetaMemory } from "./meta-memory.js";
 export { BLACK_HOLE_EPISODES, blackHoleCells, blackHoleWorld, type BlackHoleData, type BlackHoleEpisode, type BlackHoleOptions } from "./black-hole.js";
+export { TransientTerm } from "./transient-term.js";
+export { TransientFactory, type TransientFactoryOptions, type TransientRecord, type TransientStatus, type TransientStepReport } from "./transient-factory.js";
+export { kMeans, type KMeansResult } from "./k-means.js";
+export { applySpecialClusters, discoverStructure, type DiscoveredCluster, type ModuleFeatures, type StructureDiscoveryOptions, type StructureDiscoveryResult } from "./structure-discovery.js";

@@ -19,10 +19,12 @@ import {
   lcObjective,
   lcObjectiveValue,
   moduleComplexity,
+  moduleComplexityValue,
   nonNegativeLoss,
   sampleSystem,
   smoothCount,
   trainerOptimiser,
+  trajectory,
 } from "../src/index.js";
 import { BACKENDS, useBackend } from "./backends.js";
 
@@ -209,5 +211,31 @@ describe("SuperGraph schedule (D-4)", () => {
     expect(stale.optimized).toBe(true);
     expect(() => trainerOptimiser({} as never, 0)).toThrow(/steps/);
     graph.dispose();
+  });
+});
+
+describe("routing damping by the barrier (ADR 0403)", () => {
+  beforeAll(() => useBackend("wasm"));
+
+  it("multiplies the messages into a limited module by 1/γ when barrier.routing is on, in evaluation and rollout", () => {
+    const before = tf.memory().numTensors;
+    const { graph, observed } = dynamicsGraph({ groups: [{ node: "a", columns: [0] }, { node: "b", columns: [1] }] }, createRng(1));
+    const a = graph.module("a");
+    // v_eff = 0.8 → γ = 1/0.6 → gate 0.6; b has no limit and is not damped.
+    a.tokenLimit = moduleComplexityValue(a) / 0.8;
+    const data = trajectory(Float64Array.from({ length: 16 }, (_, i) => i + 1), 2, 1);
+    const damped = new GraphTrainer(graph, [data], { observed, barrier: { routing: true } }, createRng(2));
+    const plain = new GraphTrainer(graph, [data], { observed, barrier: {} }, createRng(2));
+    const [d] = damped.rollout(data, [0], 1);
+    const [p] = plain.rollout(data, [0], 1);
+    // Untrained identity-first state functions: a's next state is its (gated) self message, 11 (row 5, column 0).
+    expect(p?.[0]).toBeCloseTo(11, 5);
+    expect(d?.[0]).toBeCloseTo(0.6 * 11, 4);
+    expect(d?.[1]).toBeCloseTo(p?.[1] as number, 6);
+    expect(damped.oneStepError([data]).nmse).toBeGreaterThan(plain.oneStepError([data]).nmse);
+    damped.dispose();
+    plain.dispose();
+    graph.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
