@@ -6,7 +6,7 @@
  * (starting on the sparse path, after `confirmChecks` checks), and chosen / fastest. Target: ≤ 1.10 at
  * 0.1 %..50 % on cpu and wasm. Writes bench-results/sparse-core.json at the repository root.
  *
- * Options: `--quick` (fewer repeats), `--backends=cpu,wasm`.
+ * Options: `--quick` (fewer repeats), `--backends=cpu,wasm`, `--out=sparse-core-<name>.json` (file in bench-results/).
  */
 import { createRng, initBackend, randomNormal, tf, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -34,7 +34,9 @@ interface Result {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outFile = join(here, "..", "..", "..", "bench-results", "sparse-core.json");
+const outName = process.argv.find((a) => a.startsWith("--out="))?.slice("--out=".length) ?? "sparse-core.json";
+if (!/^sparse-core[\w.-]*\.json$/.test(outName)) throw new Error(`bench: --out must name a file sparse-core*.json in bench-results/, got ${outName}.`);
+const outFile = join(here, "..", "..", "..", "bench-results", outName);
 const quick = process.argv.includes("--quick");
 const backendArg = process.argv.find((a) => a.startsWith("--backends="))?.slice("--backends=".length);
 const BACKENDS = (backendArg ?? "cpu,wasm").split(",") as ("cpu" | "wasm")[];
@@ -77,12 +79,28 @@ function timeBoth(layer: SparseMaskedLinear, x: Tensor2D, workload: CostWorkload
   return { sparse: median(times.sparse), dense: median(times.dense), sparseOverDense: median(ratios) };
 }
 
+/**
+ * Per-block crossover (ADR 0304): median seconds of the layer with each assignment of block paths, the
+ * assignments visited back to back in every repeat (after one warm-up round).
+ */
+function timeAssignments(layer: SparseMaskedLinear, x: Tensor2D, workload: CostWorkload, repeats: number, assignments: readonly (readonly ComputePath[])[]): number[] {
+  const times = assignments.map((): number[] => []);
+  for (let r = -1; r < repeats; r += 1) {
+    assignments.forEach((paths, a) => {
+      paths.forEach((p, b) => layer.setBlockPath(b, p));
+      const t = timeOnce(layer, x, workload);
+      if (r >= 0) times[a]?.push(t);
+    });
+  }
+  return times.map((t) => median(t));
+}
+
 /** The path the policy settles on for this layer, starting on the sparse path. */
 function chosenPath(model: LinearCostModel, layer: SparseMaskedLinear): ComputePath {
   layer.setPath("sparse");
   const policy = new CrossoverPolicy(model);
   for (let i = 0; i < policy.config.confirmChecks; i += 1) policy.check(layer, BATCH);
-  return layer.path;
+  return layer.blockPath(0);
 }
 
 const summary: string[] = [];
@@ -139,6 +157,29 @@ for (const backend of BACKENDS) {
       layer.dispose();
     }
     results.push({ name: `${prefix}/max-chosen-vs-fastest`, value: worst, unit: "x", note: `densities ${TARGET_DENSITIES.join(", ")}; target <= ${TARGET_RATIO}` });
+
+    // Per-block crossover (ADR 0304): row blocks of 64 inputs; the first two fully Hot, the others at 1 %.
+    {
+      const blockRows = 64;
+      const keys: number[] = [];
+      for (let row = 0; row < IN; row += 1) {
+        for (let col = 0; col < OUT; col += 1) if (row < 2 * blockRows || rng.bernoulli(0.01)) keys.push(row * OUT + col);
+      }
+      const layer = new SparseMaskedLinear({ id: "blocks", inFeatures: IN, outFeatures: OUT, base: { kind: "zero" }, crossoverBlockRows: blockRows, initial: { keys: Int32Array.from(keys), values: Float32Array.from(keys, () => rng.normal(0, 0.05)) } });
+      const policy = new CrossoverPolicy(model);
+      for (let i = 0; i < policy.config.confirmChecks; i += 1) for (const block of layer.blocks) policy.check(block, BATCH);
+      const chosen = layer.blocks.map((b) => b.path);
+      const blocks = layer.blocks.length;
+      const [perBlock, allSparse, allDense] = timeAssignments(layer, x, workload, REPEATS[backend], [chosen, new Array<ComputePath>(blocks).fill("sparse"), new Array<ComputePath>(blocks).fill("dense")]) as [number, number, number];
+      const p = `${prefix}/blocks`;
+      const pattern = chosen.map((c) => c[0]).join("");
+      results.push({ name: `${p}/policy-paths`, value: chosen.filter((c) => c === "dense").length, unit: "dense blocks", note: `${pattern} (8 row blocks of 64; blocks 0-1 fully Hot, the rest 1 %; nnz ${keys.length})` });
+      results.push({ name: `${p}/per-block`, value: perBlock * 1e3, unit: "ms", note: "measured, the policy's per-block paths" });
+      results.push({ name: `${p}/all-sparse`, value: allSparse * 1e3, unit: "ms", note: "measured" });
+      results.push({ name: `${p}/all-dense`, value: allDense * 1e3, unit: "ms", note: "measured" });
+      summary.push(`${backend.padEnd(5)}${workload.padEnd(8)}blocks ${pattern}  per-block ${(perBlock * 1e3).toFixed(2)} ms  all-sparse ${(allSparse * 1e3).toFixed(2)} ms  all-dense ${(allDense * 1e3).toFixed(2)} ms`);
+      layer.dispose();
+    }
   }
   x.dispose();
 }

@@ -17,7 +17,7 @@ import { ACTIVE_EPSILON } from "./constants.js";
 import type { CostModel, CostQuery } from "./device-cost-model.js";
 import type { ObjectCounters } from "./growth-object.js";
 import type { DensityBand, SwitchEvent } from "./planner-events.js";
-import type { ComputePath } from "./sparse-masked-linear.js";
+import type { ComputePath, LayerPath } from "./sparse-masked-linear.js";
 
 /** Below this density the seed's rule stays sparse (seed L1544 "If density < 0.05 → stay sparse"). */
 export const SEED_SPARSE_BELOW_DENSITY = 0.05;
@@ -59,9 +59,11 @@ export interface CrossoverTarget {
   readonly shape: readonly [number, number];
   /** Stored paths (Hot cells). */
   readonly nnz: number;
-  readonly path: ComputePath;
+  /** `"mixed"` for a layer whose crossover blocks differ; a check that switches it unifies them. */
+  readonly path: LayerPath;
   /** Change the compute path; true when it changed. */
   setPath(path: ComputePath): boolean;
+  /** `C_struct`, `C_active` (|w| > ε) and `computeCells` of the target, read before and after a switch. */
   counters(epsilon: number): ObjectCounters;
 }
 
@@ -89,7 +91,7 @@ export interface CrossoverCheck extends CrossoverPreference {
   readonly cooldownLeft: number;
   readonly switched: boolean;
   /** The compute path after the check. */
-  readonly path: ComputePath;
+  readonly path: LayerPath;
 }
 
 /** Per-object state of the policy. */
@@ -147,11 +149,11 @@ export class CrossoverPolicy {
   /**
    * The path the policy prefers for a query while on `current` (pure: no state, no switch). The cost
    * model decides; within `tieMargin` the band decides (sparse band → sparse, dense band → dense,
-   * compare band → stay on `current`). With no stored path the layer computes nothing: sparse.
+   * compare band → stay on `current`, or the cheaper predicted path when `current` is `"mixed"`). With no stored path the layer computes nothing: sparse.
    *
    * @throws Error naming the field when the query is not a valid size.
    */
-  preference(query: CostQuery, current: ComputePath): CrossoverPreference {
+  preference(query: CostQuery, current: LayerPath): CrossoverPreference {
     const sparseSeconds = this.costModel.sparseSeconds(query);
     const denseSeconds = this.costModel.denseSeconds(query);
     const density = query.paths / (query.inFeatures * query.outFeatures);
@@ -163,7 +165,8 @@ export class CrossoverPolicy {
     const gap = (sparseSeconds - denseSeconds) / Math.min(sparseSeconds, denseSeconds);
     if (gap > this.config.tieMargin) return { density, band, sparseSeconds, denseSeconds, decidedBy: "cost", preferred: "dense" };
     if (gap < -this.config.tieMargin) return { density, band, sparseSeconds, denseSeconds, decidedBy: "cost", preferred: "sparse" };
-    const preferred: ComputePath = band === "sparse" ? "sparse" : band === "dense" ? "dense" : current;
+    const stay: ComputePath = current === "mixed" ? (sparseSeconds <= denseSeconds ? "sparse" : "dense") : current;
+    const preferred: ComputePath = band === "sparse" ? "sparse" : band === "dense" ? "dense" : stay;
     return { density, band, sparseSeconds, denseSeconds, decidedBy: "band", preferred };
   }
 

@@ -11,8 +11,10 @@
  * - sparse: `t = c_s + e_s·B·(in + out) + p_s·paths + α·B·paths` (batch transposes `e_s`, per-cell index work `p_s`)
  * - dense:  `t = c_d + e_d·in·out + p_d·paths + β·B·in·out` (materialising the dense weights: `e_d`, `p_d`)
  *
- * α is the seed's cost per path (per batch row), β its cost per multiply-add of `m·k·n`. The model is
- * measured once per backend and workload and cached ({@link deviceCostModel}).
+ * α is the seed's cost per path (per batch row), β its cost per multiply-add of `m·k·n`. At a shape the
+ * benchmark measured, the model answers from those measurements (linear in the path count) instead of the
+ * fit (ADR 0304), so a caller that adds its layer's `[batch, in, out]` to `shapes` gets measured costs. The
+ * model is measured once per backend and workload and cached ({@link deviceCostModel}).
  */
 import { createRng, randomNormal, tf, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import { z } from "zod";
@@ -65,6 +67,8 @@ export interface CalibrationSample {
   readonly paths: number;
   readonly sparseSeconds: number;
   readonly denseSeconds: number;
+  /** Timed calls behind each median (fewer than `repeats` when the point hit `maxPointSeconds`). */
+  readonly timedCalls?: { readonly sparse: number; readonly dense: number };
 }
 
 /** Everything a {@link LinearCostModel} is made of. */
@@ -127,19 +131,48 @@ export class LinearCostModel implements CostModel {
     return this.dense.perMacSeconds;
   }
 
+  /**
+   * Predicted sparse-path seconds. At a shape `[batch, in, out]` the micro-benchmark measured at two or
+   * more path counts, the measurements are interpolated linearly in `paths` (ADR 0304); elsewhere the fit.
+   */
   sparseSeconds(query: CostQuery): number {
     checkQuery("LinearCostModel.sparseSeconds", query);
+    const local = this.measuredAt(query, "sparseSeconds");
+    if (local !== undefined) return local;
     const { batch, inFeatures, outFeatures, paths } = query;
     const c = this.sparse;
     return c.fixedSeconds + c.perEntrySeconds * batch * (inFeatures + outFeatures) + c.perPathSeconds * paths + c.perMacSeconds * batch * paths;
   }
 
+  /** Predicted dense-path seconds: measured at the query's shape when available (as {@link LinearCostModel.sparseSeconds}), else the fit. */
   denseSeconds(query: CostQuery): number {
     checkQuery("LinearCostModel.denseSeconds", query);
+    const local = this.measuredAt(query, "denseSeconds");
+    if (local !== undefined) return local;
     const { batch, inFeatures, outFeatures, paths } = query;
     const cells = inFeatures * outFeatures;
     const c = this.dense;
     return c.fixedSeconds + c.perEntrySeconds * cells + c.perPathSeconds * paths + c.perMacSeconds * batch * cells;
+  }
+
+  /**
+   * Linear interpolation (extrapolation beyond the ends) in `paths` through the two measured samples of the
+   * query's exact shape that bracket it (or the two nearest), clamped to ≥ 1 % of the smaller measurement;
+   * undefined when fewer than two path counts were measured at that shape.
+   */
+  private measuredAt(query: CostQuery, field: "sparseSeconds" | "denseSeconds"): number | undefined {
+    const same = this.samples
+      .filter((s) => s.batch === query.batch && s.inFeatures === query.inFeatures && s.outFeatures === query.outFeatures)
+      .sort((a, b) => a.paths - b.paths);
+    const distinct = same.filter((s, i) => i === 0 || s.paths !== same[i - 1]?.paths);
+    if (distinct.length < 2) return undefined;
+    const above = distinct.findIndex((s) => s.paths >= query.paths);
+    const hi = above === -1 ? distinct.length - 1 : Math.max(1, above);
+    const a = distinct[hi - 1] as CalibrationSample;
+    const b = distinct[hi] as CalibrationSample;
+    const t = (query.paths - a.paths) / (b.paths - a.paths);
+    const value = a[field] + t * (b[field] - a[field]);
+    return Math.max(value, 0.01 * Math.min(a[field], b[field]));
   }
 }
 
@@ -156,14 +189,16 @@ function checkQuery(where: string, query: CostQuery): void {
 }
 
 /**
- * Layer shapes `[batch, in, out]` of the micro-benchmark (ADR 0303): small and large batches and layers
- * separate the fixed, size, per-path and multiply-add terms; the 512x512 shape keeps large layers in range.
+ * Layer shapes `[batch, in, out]` of the micro-benchmark (ADR 0303, ADR 0304): small and large batches and
+ * layers separate the fixed, size, per-path and multiply-add terms; the 512x512 shape at batch 128 keeps
+ * large training calls in range (a model fitted only up to `B·in·out` = 8.4 M under-predicted both paths
+ * at 33.5 M by 1.7-2.7x on wasm).
  */
 export const CALIBRATION_SHAPES: readonly (readonly [number, number, number])[] = [
   [32, 128, 128],
   [128, 256, 256],
   [8, 256, 256],
-  [16, 512, 512],
+  [128, 512, 512],
 ];
 /** Densities timed at every calibration shape (ADR 0303): one sparse, one near the measured crossovers. */
 export const CALIBRATION_DENSITIES: readonly number[] = [0.02, 0.5];
@@ -171,6 +206,12 @@ export const CALIBRATION_DENSITIES: readonly number[] = [0.02, 0.5];
 export const CALIBRATION_REPEATS = 7;
 /** Untimed warm-up rounds before the repeats (ADR 0303). */
 export const CALIBRATION_WARMUP = 2;
+/**
+ * Time budget per calibration point and path (ADR 0304): once a point has 3 timed calls (or its warm-up
+ * alone took this long) and its calls took longer than this in total, it is not timed again. Keeps the
+ * cpu backend's slow dense 512x512 batch-128 point from dominating the calibration.
+ */
+export const CALIBRATION_POINT_SECONDS = 2;
 
 const shapeSchema = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]);
 
@@ -181,6 +222,7 @@ export const calibrationOptionsSchema = z.object({
   densities: z.array(z.number().gt(0).max(1)).min(1).default([...CALIBRATION_DENSITIES]),
   repeats: z.number().int().positive().default(CALIBRATION_REPEATS),
   warmup: z.number().int().min(0).default(CALIBRATION_WARMUP),
+  maxPointSeconds: z.number().positive().default(CALIBRATION_POINT_SECONDS),
   seed: z.number().int().default(1),
 });
 
@@ -188,8 +230,8 @@ export const calibrationOptionsSchema = z.object({
 export type CalibrationOptions = z.input<typeof calibrationOptionsSchema>;
 
 /**
- * Run the micro-benchmark on the current backend (uncached; about 0.3 s on wasm and 3 s on cpu with the
- * defaults on the reference machine) and fit the cost model.
+ * Run the micro-benchmark on the current backend (uncached; with the defaults a few seconds on wasm and
+ * tens of seconds on cpu, most of it the 512x512 batch-128 point) and fit the cost model.
  *
  * @throws Error naming the field when an option is invalid.
  */
@@ -210,16 +252,20 @@ export function measureDeviceCosts(options: CalibrationOptions = {}): LinearCost
       const values = Float32Array.from(keys, () => rng.normal());
       const layer = new SparseMaskedLinear({ id: "calibration", inFeatures, outFeatures, base: { kind: "zero" }, initial: { keys, values } });
       const x = randomNormal(rng, [batch, inFeatures]) as Tensor2D;
-      return { batch, inFeatures, outFeatures, paths, layer, x, sparse: [] as number[], dense: [] as number[] };
+      return { batch, inFeatures, outFeatures, paths, layer, x, sparse: [] as number[], dense: [] as number[], spent: { sparse: 0, dense: 0 } };
     }),
   );
   try {
     for (let round = 0; round < o.warmup + o.repeats; round += 1) {
       for (const p of points) {
         for (const path of ["sparse", "dense"] as const) {
+          const timed = path === "sparse" ? p.sparse : p.dense;
+          const enough = round < o.warmup ? p.spent[path] > o.maxPointSeconds : timed.length >= Math.min(3, o.repeats) && p.spent[path] > o.maxPointSeconds;
+          if (enough) continue;
           p.layer.setPath(path);
           const seconds = timeCall(p.layer, p.x, o.workload);
-          if (round >= o.warmup) (path === "sparse" ? p.sparse : p.dense).push(seconds);
+          p.spent[path] += seconds;
+          if (round >= o.warmup) timed.push(seconds);
         }
       }
     }
@@ -236,6 +282,7 @@ export function measureDeviceCosts(options: CalibrationOptions = {}): LinearCost
     paths: p.paths,
     sparseSeconds: median(p.sparse),
     denseSeconds: median(p.dense),
+    timedCalls: { sparse: p.sparse.length, dense: p.dense.length },
   }));
   const sparse = fitNonNegative(
     samples.map((s) => [1, s.batch * (s.inFeatures + s.outFeatures), s.paths, s.batch * s.paths]),

@@ -21,10 +21,12 @@ export type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object
 export { applyBase, baseMatrix, type LayerBase } from "./layer-base.js";
 export { disposeShadow, keysToIndices, makeShadow, withDelta, type ShadowDelta } from "./shadow-delta.js";
 export {
+  LayerBlock,
   SparseMaskedLinear,
   binarySearch,
   unionKeys,
   type ComputePath,
+  type LayerPath,
   type LayerForwardOptions,
   type SparseMaskedLinearOptions,
 } from "./sparse-masked-linear.js";
@@ -75,6 +77,7 @@ export {
 } from "./sorted-spectrum.js";
 export {
   CALIBRATION_DENSITIES,
+  CALIBRATION_POINT_SECONDS,
   CALIBRATION_REPEATS,
   CALIBRATION_SHAPES,
   CALIBRATION_WARMUP,
@@ -109,3 +112,44 @@ export {
   type CrossoverState,
   type CrossoverTarget,
 } from "./crossover-policy.js";
+export {
+  DELTA_LOG_COALESCE_STEPS,
+  DELTA_LOG_EPSILON,
+  DELTA_LOG_HORIZON_STEPS,
+  DELTA_LOG_NNZ_CAP_PER_HORIZON,
+  DeltaStateLog,
+  deltaStateLogConfigSchema,
+  type DeltaEntry,
+  type DeltaRecordStamp,
+  type DeltaStateLogConfig,
+  type DeltaStateLogConfigInput,
+  type Keyframe,
+} from "./delta-state-log.js";
+export { deltaFeatures, type DeltaFeatures, type DeltaTrajectory } from "./delta-features.js";
+export {
+  CLONE_SPLIT_SHARE,
+  cloneSplit,
+  cloneSplitBlock,
+  remerge,
+  remergeBlock,
+  type CloneSplitBlockResult,
+  type CloneSplitRecord,
+  type CloneSplitResult,
+  type CloneSplitSpec,
+} from "./clone-split.js";
+export {
+  CLONE_SPLIT_MIN_RELATIVE_GAIN,
+  CLONE_SPLIT_MIN_WIN_RATE,
+  CLONE_SPLIT_NOISE_STD,
+  CLONE_SPLIT_WINDOW_STEPS,
+  CloneSplitPlanner,
+  cloneSplitConfigSchema,
+  type CloneSplitConfig,
+  type CloneSplitConfigInput,
+  type CloneSplitDecision,
+  type CloneSplitEvent,
+  type CloneSplitTrial,
+  type SplitNomination,
+} from "./clone-split-planner.js";
+export { SPLINE_DEFAULT_KNOTS, SplineActivation, type SplineActivationOptions, type SplineForwardOptions } from "./spline-activation.js";
+export { SplineActivatedStack, type SplineActivatedStackOptions } from "./spline-activated-stack.js";

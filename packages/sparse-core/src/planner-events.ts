@@ -5,7 +5,7 @@
  */
 import type { ObjectCounters } from "./growth-object.js";
 import type { RegionKind } from "./region.js";
-import type { ComputePath } from "./sparse-masked-linear.js";
+import type { ComputePath, LayerPath } from "./sparse-masked-linear.js";
 
 /** Fields every event has. */
 interface EventBase {
@@ -113,7 +113,7 @@ export type DensityBand = "sparse" | "compare" | "dense";
  */
 export interface SwitchEvent extends EventBase {
   readonly type: "switch";
-  readonly from: ComputePath;
+  readonly from: LayerPath;
   readonly to: ComputePath;
   /** `C_struct / (in·out)`. */
   readonly density: number;

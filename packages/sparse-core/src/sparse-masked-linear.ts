@@ -12,7 +12,7 @@
  * - The compute path may be switched to dense by the crossover policy (L1760-1783); the semantics (mask,
  *   counters, planner) stay sparse.
  */
-import { denseSparseMatMul, denseSpmm, sparseToDense, tf, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { denseSparseMatMul, denseSpmm, sparseToDense, tf, type Rank, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
@@ -20,8 +20,11 @@ import { applyBase, checkBase, type LayerBase } from "./layer-base.js";
 import { sortedUnique } from "./region.js";
 import { keysToIndices, type ShadowDelta } from "./shadow-delta.js";
 
-/** The compute path of a layer (seed L1760-1783). */
+/** The compute path of a layer or of one of its crossover blocks (seed L1760-1783). */
 export type ComputePath = "sparse" | "dense";
+
+/** A layer's path: the path of every block, or `"mixed"` when its crossover blocks differ (ADR 0304). */
+export type LayerPath = ComputePath | "mixed";
 
 /** Options of {@link SparseMaskedLinear}. */
 export interface SparseMaskedLinearOptions {
@@ -39,6 +42,11 @@ export interface SparseMaskedLinearOptions {
   readonly budget?: Partial<ObjectBudget>;
   /** Initial Hot cells (linear keys `row * outFeatures + col`) and their values (default: none). */
   readonly initial?: { readonly keys: Int32Array; readonly values: Float32Array };
+  /**
+   * Input rows per crossover block (default `inFeatures`: one block). Each block of rows `[r0, r0 + h)`
+   * has its own compute path, so one layer can mix sparse and dense blocks (seed L1552, ADR 0304).
+   */
+  readonly crossoverBlockRows?: number;
 }
 
 /** Extra inputs of {@link SparseMaskedLinear.forward}. */
@@ -75,7 +83,9 @@ export class SparseMaskedLinear implements GrowthObject {
   private cols: Tensor1D;
   private vals: Variable;
   private warm = new Set<number>();
-  private computePath: ComputePath = "sparse";
+  private blockPathList: ComputePath[];
+  private readonly blockViews: readonly LayerBlock[];
+  private plan: { readonly key: string; readonly segments: readonly Segment[] } | undefined;
   private pathSwitchCount = 0;
   private fastPathCalls = 0;
   private forwardCalls = 0;
@@ -109,6 +119,13 @@ export class SparseMaskedLinear implements GrowthObject {
     this.shape = [inFeatures, outFeatures];
     this.base = base;
     this.budget = { structCap, activeCap };
+    const blockRows = options.crossoverBlockRows ?? inFeatures;
+    if (!Number.isSafeInteger(blockRows) || blockRows < 1 || blockRows > inFeatures) {
+      throw new Error(`Error in SparseMaskedLinear "${id}": crossoverBlockRows must be an integer in [1, ${inFeatures}], got ${blockRows}.`);
+    }
+    const blockCount = Math.ceil(inFeatures / blockRows);
+    this.blockPathList = new Array<ComputePath>(blockCount).fill("sparse");
+    this.blockViews = Array.from({ length: blockCount }, (_, b) => new LayerBlock(this, b, b * blockRows, Math.min(inFeatures, (b + 1) * blockRows)));
     this.keys = new Int32Array(0);
     this.indices = keysToIndices(this.keys, outFeatures);
     [this.rows, this.cols] = splitKeys(this.keys, outFeatures);
@@ -131,9 +148,15 @@ export class SparseMaskedLinear implements GrowthObject {
     return this.keys.length;
   }
 
-  /** The compute path in use. */
-  get path(): ComputePath {
-    return this.computePath;
+  /** The compute path in use: every block's, or `"mixed"` when the crossover blocks differ. */
+  get path(): LayerPath {
+    const first = this.blockPathList[0] ?? "sparse";
+    return this.blockPathList.every((p) => p === first) ? first : "mixed";
+  }
+
+  /** The crossover blocks (row blocks of `crossoverBlockRows` inputs), each a {@link CrossoverTarget}-shaped view. */
+  get blocks(): readonly LayerBlock[] {
+    return this.blockViews;
   }
 
   /** Increases on every structural edit (consumers cache per version). */
@@ -146,24 +169,49 @@ export class SparseMaskedLinear implements GrowthObject {
     return { forward: this.forwardCalls, fastPath: this.fastPathCalls };
   }
 
-  /** How many times {@link SparseMaskedLinear.setPath} changed the compute path. */
+  /** How many calls of {@link SparseMaskedLinear.setPath} or {@link SparseMaskedLinear.setBlockPath} changed a path. */
   get pathSwitches(): number {
     return this.pathSwitchCount;
   }
 
   /**
-   * Switch the compute path (the crossover policy does this; the semantics do not change). The output is
-   * the same up to float summation order; `counters().computeCells` follows the path (seed L1553).
-   * Returns true when the path changed.
+   * Switch the compute path of every block (the crossover policy does this; the semantics do not change).
+   * The output is the same up to float summation order; `counters().computeCells` follows the path (seed
+   * L1553). Returns true when any block's path changed.
    *
    * @throws Error naming the layer when `path` is not `"sparse"` or `"dense"`.
    */
   setPath(path: ComputePath): boolean {
-    if (path !== "sparse" && path !== "dense") throw new Error(`Error in SparseMaskedLinear "${this.id}".setPath: path must be "sparse" or "dense", got ${String(path)}.`);
-    if (path === this.computePath) return false;
-    this.computePath = path;
+    checkPath(`SparseMaskedLinear "${this.id}".setPath`, path);
+    if (this.blockPathList.every((p) => p === path)) return false;
+    this.blockPathList = this.blockPathList.map(() => path);
     this.pathSwitchCount += 1;
     return true;
+  }
+
+  /** The compute path of block `block`. */
+  blockPath(block: number): ComputePath {
+    return this.blockPathList[this.checkBlock("blockPath", block)] as ComputePath;
+  }
+
+  /**
+   * Switch one crossover block's compute path (seed L1552: "per layer or block"); true when it changed.
+   *
+   * @throws Error naming the layer and the field when `block` or `path` is invalid.
+   */
+  setBlockPath(block: number, path: ComputePath): boolean {
+    const b = this.checkBlock("setBlockPath", block);
+    checkPath(`SparseMaskedLinear "${this.id}".setBlockPath`, path);
+    if (this.blockPathList[b] === path) return false;
+    this.blockPathList[b] = path;
+    this.pathSwitchCount += 1;
+    return true;
+  }
+
+  /** Hot cells stored in input rows `[r0, r1)`: positions `[start, end)` of the sorted Hot set. */
+  rowRange(r0: number, r1: number): { readonly start: number; readonly end: number } {
+    const cols = this.shape[1];
+    return { start: lowerBound(this.keys, r0 * cols), end: lowerBound(this.keys, r1 * cols) };
   }
 
   /**
@@ -189,10 +237,7 @@ export class SparseMaskedLinear implements GrowthObject {
         if (values.shape[0] !== this.keys.length) {
           throw new Error(`Error in SparseMaskedLinear "${this.id}".forward: hotValues must have ${this.keys.length} entries, got ${values.shape[0]}.`);
         }
-        const shape: [number, number] = [this.shape[0], this.shape[1]];
-        const product =
-          this.computePath === "dense" ? tf.matMul(x, sparseToDense({ indices: this.indices, values: values as Tensor1D, shape })) : denseSpmm(x, this.rows, this.cols, values as Tensor1D, shape);
-        y = tf.add(y, product);
+        y = tf.add(y, this.product(x, values as Tensor1D));
       }
       for (const shadow of shadows) {
         y = tf.add(y, denseSparseMatMul(x, { indices: shadow.indices, values: shadow.delta, shape: [this.shape[0], this.shape[1]] }));
@@ -221,6 +266,8 @@ export class SparseMaskedLinear implements GrowthObject {
     this.rows.dispose();
     this.cols.dispose();
     this.vals.dispose();
+    if (this.plan !== undefined) disposeSegments(this.plan.segments);
+    this.plan = undefined;
     this.keys = Int32Array.from(keys);
     this.indices = keysToIndices(this.keys, this.shape[1]);
     [this.rows, this.cols] = splitKeys(this.keys, this.shape[1]);
@@ -243,7 +290,9 @@ export class SparseMaskedLinear implements GrowthObject {
     let cActive = 0;
     for (const v of values) if (Math.abs(v) > epsilon) cActive += 1;
     const cStruct = this.keys.length;
-    return { cStruct, cActive, computeCells: this.computePath === "dense" ? this.shape[0] * this.shape[1] : cStruct };
+    let computeCells = 0;
+    for (const block of this.blockViews) computeCells += block.path === "dense" ? block.shape[0] * block.shape[1] : block.nnz;
+    return { cStruct, cActive, computeCells };
   }
 
   heatOf(row: number, col: number): HeatState {
@@ -276,13 +325,165 @@ export class SparseMaskedLinear implements GrowthObject {
     return out;
   }
 
+  /** `X·W` on the blocks' paths: one kernel for a uniform layer, else one call per run of same-path blocks. */
+  private product(x: Tensor2D, values: Tensor1D): Tensor2D {
+    const shape: [number, number] = [this.shape[0], this.shape[1]];
+    const path = this.path;
+    if (path === "dense") return tf.matMul(x, sparseToDense({ indices: this.indices, values, shape }));
+    if (path === "sparse") return denseSpmm(x, this.rows, this.cols, values, shape);
+    let y: Tensor2D | undefined;
+    for (const segment of this.segments()) {
+      const vals = tf.slice(values, [segment.start], [segment.count]);
+      const part: Tensor2D =
+        segment.path === "sparse"
+          ? denseSpmm(x, segment.rows, segment.cols, vals, shape)
+          : tf.matMul<Tensor2D>(tf.slice(x, [0, segment.r0], [x.shape[0], segment.height]), sparseToDense({ indices: segment.local, values: vals, shape: [segment.height, shape[1]] }));
+      y = y === undefined ? part : tf.add<Tensor2D>(y, part);
+    }
+    return y ?? tf.zeros<Rank.R2>([x.shape[0], shape[1]]);
+  }
+
+  /** Runs of consecutive same-path blocks with Hot cells (contiguous in the sorted Hot set), cached per structure and paths. */
+  private segments(): readonly Segment[] {
+    const key = `${this.version}|${this.blockPathList.join(",")}`;
+    if (this.plan?.key === key) return this.plan.segments;
+    if (this.plan !== undefined) disposeSegments(this.plan.segments);
+    const out: Segment[] = [];
+    const cols = this.shape[1];
+    let b = 0;
+    while (b < this.blockViews.length) {
+      const path = this.blockPathList[b] as ComputePath;
+      let e = b + 1;
+      while (e < this.blockViews.length && this.blockPathList[e] === path) e += 1;
+      const r0 = (this.blockViews[b] as LayerBlock).rows[0];
+      const r1 = (this.blockViews[e - 1] as LayerBlock).rows[1];
+      const { start, end } = this.rowRange(r0, r1);
+      if (end > start) {
+        const keys = this.keys.subarray(start, end);
+        const rows = Int32Array.from(keys, (k) => Math.floor(k / cols));
+        const columns = Int32Array.from(keys, (k) => k % cols);
+        out.push({
+          path,
+          start,
+          count: end - start,
+          r0,
+          height: r1 - r0,
+          // Kept: the plan outlives the tidy scope of the forward pass that builds it.
+          rows: tf.keep(tf.tensor1d(rows, "int32")),
+          cols: tf.keep(tf.tensor1d(columns, "int32")),
+          local: tf.keep(tf.tensor2d(Int32Array.from({ length: 2 * keys.length }, (_, i) => (i % 2 === 0 ? (rows[i >> 1] as number) - r0 : (columns[i >> 1] as number))), [keys.length, 2], "int32")),
+        });
+      }
+      b = e;
+    }
+    this.plan = { key, segments: out };
+    return out;
+  }
+
+  private checkBlock(where: string, block: number): number {
+    if (!Number.isSafeInteger(block) || block < 0 || block >= this.blockViews.length) {
+      throw new Error(`Error in SparseMaskedLinear "${this.id}".${where}: block must be an integer in [0, ${this.blockViews.length}), got ${block}.`);
+    }
+    return block;
+  }
+
   /** Free the layer's tensors. */
   dispose(): void {
+    if (this.plan !== undefined) disposeSegments(this.plan.segments);
+    this.plan = undefined;
     this.indices.dispose();
     this.rows.dispose();
     this.cols.dispose();
     this.vals.dispose();
   }
+}
+
+/**
+ * One crossover block of a {@link SparseMaskedLinear}: input rows `[r0, r1)` with their own compute path.
+ * Satisfies `CrossoverTarget`, so a `CrossoverPolicy` keeps hysteresis, cooldown and events per block
+ * (`policy.step(layer.blocks, batch)`); its counters are the block's (ADR 0304).
+ */
+export class LayerBlock {
+  /** `"<layer id>/rows<r0>-<r1>"`: the policy keeps its state and events under it. */
+  readonly id: string;
+  /** The layer's depth. */
+  readonly depth: number;
+  /** `[r1 - r0, out]`. */
+  readonly shape: readonly [number, number];
+  /** Input rows `[r0, r1)` of the layer. */
+  readonly rows: readonly [number, number];
+  /** Position of the block in `layer.blocks`. */
+  readonly index: number;
+  private readonly layer: SparseMaskedLinear;
+
+  /** Made by the layer (see `SparseMaskedLinear.blocks`). */
+  constructor(layer: SparseMaskedLinear, index: number, r0: number, r1: number) {
+    this.layer = layer;
+    this.index = index;
+    this.id = `${layer.id}/rows${r0}-${r1}`;
+    this.depth = layer.depth;
+    this.shape = [r1 - r0, layer.shape[1]];
+    this.rows = [r0, r1];
+  }
+
+  /** Hot cells in the block. */
+  get nnz(): number {
+    const { start, end } = this.layer.rowRange(this.rows[0], this.rows[1]);
+    return end - start;
+  }
+
+  /** The block's compute path. */
+  get path(): ComputePath {
+    return this.layer.blockPath(this.index);
+  }
+
+  /** Switch the block's path; true when it changed. */
+  setPath(path: ComputePath): boolean {
+    return this.layer.setBlockPath(this.index, path);
+  }
+
+  /** The block's counters: its Hot and lit cells, and `computeCells` = `h·out` on the dense path. */
+  counters(epsilon: number): ObjectCounters {
+    if (!(Number.isFinite(epsilon) && epsilon >= 0)) throw new Error(`Error in LayerBlock "${this.id}".counters: epsilon must be finite and >= 0, got ${epsilon}.`);
+    const { start, end } = this.layer.rowRange(this.rows[0], this.rows[1]);
+    const values = end > start ? this.layer.values.dataSync().subarray(start, end) : new Float32Array(0);
+    let cActive = 0;
+    for (const v of values) if (Math.abs(v) > epsilon) cActive += 1;
+    return { cStruct: end - start, cActive, computeCells: this.path === "dense" ? this.shape[0] * this.shape[1] : end - start };
+  }
+}
+
+/** A run of same-path blocks: positions `[start, start + count)` of the Hot set, rows `[r0, r0 + height)`. */
+interface Segment {
+  readonly path: ComputePath;
+  readonly start: number;
+  readonly count: number;
+  readonly r0: number;
+  readonly height: number;
+  readonly rows: Tensor1D;
+  readonly cols: Tensor1D;
+  /** `[count, 2]` indices relative to row `r0` (the dense path's scatter). */
+  readonly local: Tensor2D;
+}
+
+function disposeSegments(segments: readonly Segment[]): void {
+  for (const s of segments) tf.dispose([s.rows, s.cols, s.local]);
+}
+
+function checkPath(where: string, path: unknown): asserts path is ComputePath {
+  if (path !== "sparse" && path !== "dense") throw new Error(`Error in ${where}: path must be "sparse" or "dense", got ${String(path)}.`);
+}
+
+/** First position in sorted `keys` whose key is ≥ `key`. */
+function lowerBound(keys: Int32Array, key: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((keys[mid] as number) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Row (`key / cols`) and column (`key % cols`) int32 vectors of sorted linear keys. */

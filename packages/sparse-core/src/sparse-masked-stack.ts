@@ -31,6 +31,8 @@ export interface StackLayerSpec {
   readonly budget?: { readonly structCap?: number; readonly activeCap?: number };
   /** Initial Hot cells and values. */
   readonly initial?: { readonly keys: Int32Array; readonly values: Float32Array };
+  /** Input rows per crossover block (per-block compute paths, ADR 0304; default: one block). */
+  readonly crossoverBlockRows?: number;
 }
 
 /** Options of {@link SparseMaskedStack}. */
@@ -117,6 +119,7 @@ export class SparseMaskedStack {
           ...(spec.base === undefined ? {} : { base: spec.base }),
           ...(spec.budget === undefined ? {} : { budget: spec.budget }),
           ...(spec.initial === undefined ? {} : { initial: spec.initial }),
+          ...(spec.crossoverBlockRows === undefined ? {} : { crossoverBlockRows: spec.crossoverBlockRows }),
         }),
     );
     this.activation = d.activation;

@@ -75,6 +75,21 @@ describe("LinearCostModel", () => {
     expect(model.betaSeconds).toBe(8);
   });
 
+  it("uses its own measurements at a measured shape (linear in paths between them), the fit elsewhere", () => {
+    const samples = [
+      { batch: 4, inFeatures: 10, outFeatures: 10, paths: 10, sparseSeconds: 1, denseSeconds: 5 },
+      { batch: 4, inFeatures: 10, outFeatures: 10, paths: 50, sparseSeconds: 9, denseSeconds: 7 },
+      { batch: 4, inFeatures: 10, outFeatures: 10, paths: 90, sparseSeconds: 10, denseSeconds: 11 },
+    ];
+    const measured = new LinearCostModel({ backend: "test", workload: "forward", sparse: model.sparse, dense: model.dense, samples });
+    expect(measured.sparseSeconds({ batch: 4, inFeatures: 10, outFeatures: 10, paths: 30 })).toBeCloseTo(5, 12);
+    expect(measured.denseSeconds({ batch: 4, inFeatures: 10, outFeatures: 10, paths: 70 })).toBeCloseTo(9, 12);
+    expect(measured.denseSeconds({ batch: 4, inFeatures: 10, outFeatures: 10, paths: 100 })).toBeCloseTo(12, 12); // beyond the last: extrapolated
+    expect(measured.sparseSeconds({ batch: 4, inFeatures: 10, outFeatures: 10, paths: 0 })).toBeCloseTo(0.01, 12); // clamped at 1 % of the smaller
+    const elsewhere = { batch: 2, inFeatures: 3, outFeatures: 5, paths: 4 };
+    expect(measured.sparseSeconds(elsewhere)).toBe(model.sparseSeconds(elsewhere));
+  });
+
   it("rejects negative coefficients and invalid queries", () => {
     expect(
       () => new LinearCostModel({ backend: "x", workload: "train", sparse: { fixedSeconds: -1, perEntrySeconds: 0, perPathSeconds: 0, perMacSeconds: 0 }, dense: model.dense }),
@@ -99,12 +114,16 @@ describe.each(TEST_BACKENDS)("device micro-benchmark on %s", (backend) => {
       for (const s of model.samples) {
         expect(s.sparseSeconds).toBeGreaterThan(0);
         expect(s.denseSeconds).toBeGreaterThan(0);
+        expect(s.timedCalls).toEqual({ sparse: TINY.repeats, dense: TINY.repeats });
       }
       for (const c of [model.sparse, model.dense]) for (const v of Object.values(c)) expect(Number.isFinite(v) && v >= 0).toBe(true);
       const q = { batch: 8, inFeatures: 16, outFeatures: 16, paths: 20 };
       expect(model.sparseSeconds(q)).toBeGreaterThan(0);
       expect(model.denseSeconds(q)).toBeGreaterThan(0);
     }
+    // A point over its time budget keeps 3 timed calls (the budget here is below any call's duration).
+    const capped = measureDeviceCosts({ ...TINY, repeats: 5, maxPointSeconds: 1e-12 });
+    for (const s of capped.samples) expect(s.timedCalls).toEqual({ sparse: 3, dense: 3 });
     const first = deviceCostModel(TINY);
     expect(deviceCostModel(TINY)).toBe(first);
     expect(deviceCostModel({ ...TINY, workload: "forward" })).not.toBe(first);

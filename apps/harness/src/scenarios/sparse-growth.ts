@@ -18,10 +18,14 @@ const TEACHER_MATCH_FACTOR = 1.25;
 /** Absolute floor of the teacher-student match (losses near the noise floor). */
 const TEACHER_MATCH_FLOOR = 2e-3;
 /**
- * "Matches RigL" on MNIST: test accuracy at most this far below RigL's. Two points: about two standard
- * errors of a difference of two accuracies near 0.85 on the quick config's 1000 held-out digits.
+ * "Matches or beats RigL" on MNIST: mean test accuracy over seeds at most this far below RigL's (half a
+ * point). Both methods are scored on the same held-out digits, so the comparison is paired; half a point
+ * is below one standard error of a single accuracy near 0.93 on the full config's 2000 digits (0.57 pt)
+ * and the per-seed spread of RigL seen there (0.1 pt), ADR 0305.
  */
-const MNIST_MATCH_POINTS = 0.02;
+const MNIST_MATCH_POINTS = 0.005;
+/** MNIST: calibrate the Taylor prune score against LOO ΔLoss every this many planner cycles (issue 6 item 5). */
+const LOO_EVERY_CYCLES = 10;
 
 const teacherSchema = z
   .object({
@@ -400,7 +404,7 @@ export const sparseGrowthScenario = defineScenario({
         cycleEvery: mc.cycleEvery,
         evalEvery: mc.evalEvery,
         learningRate: mc.learningRate,
-        plannerConfig: { shortlistSize: mc.shortlistSize, frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 } },
+        plannerConfig: { shortlistSize: mc.shortlistSize, looEveryCycles: LOO_EVERY_CYCLES, frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 } },
         metric: accuracy,
       };
       for (const method of METHODS) {
@@ -455,7 +459,7 @@ export const sparseGrowthScenario = defineScenario({
       checks.push({
         name: "MNIST: our growth matches or beats RigL's test accuracy at the same nnz",
         expected: `ours >= RigL - ${MNIST_MATCH_POINTS} (mean over seeds; budget ${config.mnist.hiddenBudget + config.mnist.outputBudget} nnz)`,
-        observed: `ours ${oursAcc.toFixed(4)} [${perSeed("mnist_ours_testAccuracy")}], RigL ${riglAcc.toFixed(4)} [${perSeed("mnist_rigl_testAccuracy")}], SET ${mean("mnist_set_testAccuracy").toFixed(4)}, dense ${mean("mnist_dense_testAccuracy").toFixed(4)}`,
+        observed: `ours ${oursAcc.toFixed(4)} [${perSeed("mnist_ours_testAccuracy")}], RigL ${riglAcc.toFixed(4)} [${perSeed("mnist_rigl_testAccuracy")}], SET ${mean("mnist_set_testAccuracy").toFixed(4)}, dense ${mean("mnist_dense_testAccuracy").toFixed(4)}; our Taylor-vs-LOO Spearman ${mean("mnist_taylorLooSpearman").toFixed(2)}`,
         pass: oursAcc >= riglAcc - MNIST_MATCH_POINTS,
       });
     }
@@ -487,6 +491,7 @@ function runMethodWithSupport(task: TaskSpec, method: Method, rng: Rng, progress
 
 function plannerFacts(prefix: string, events: readonly PlannerEvent[]): Record<string, number> {
   const perCycle = new Map<string, number>();
+  const calibrations = events.flatMap((e) => (e.type === "calibration" && Number.isFinite(e.spearman) ? [e] : []));
   for (const e of events) if (e.type === "commit") perCycle.set(`${e.cycle}/${e.objectId}`, (perCycle.get(`${e.cycle}/${e.objectId}`) ?? 0) + 1);
   return {
     [`${prefix}_commits`]: events.filter((e) => e.type === "commit").length,
@@ -494,6 +499,8 @@ function plannerFacts(prefix: string, events: readonly PlannerEvent[]): Record<s
     [`${prefix}_maxCommitsPerObjectCycle`]: Math.max(0, ...perCycle.values()),
     [`${prefix}_probesTouchingBase`]: events.filter((e) => e.type === "probe" && !e.baseUntouched).length,
     [`${prefix}_helps`]: events.filter((e) => e.type === "help").length,
+    // Spearman rank correlation of Taylor scores with LOO ΔLoss, mean over calibrations (when any ran).
+    ...(calibrations.length === 0 ? {} : { [`${prefix}_taylorLooSpearman`]: calibrations.reduce((s, e) => s + e.spearman, 0) / calibrations.length }),
   };
 }
 

@@ -1,0 +1,286 @@
+/**
+ * A SparseMaskedNN whose activations are growth objects too (seed 002 L1231-1235: "same probe/commit/prune
+ * cycle as weights"; SEED-INVENTORY §3.10; ADR 0321): {@link SparseMaskedLinear} layers with a
+ * {@link SplineActivation} between consecutive layers. It implements {@link PlannerModel}, so the unchanged
+ * {@link GrowthPlanner} shortlists, probes, commits and prunes weights and spline coefficients alike, each
+ * object under its own budget (`C_struct` of an activation = its Hot coefficients). Identity-first twice:
+ * empty layers are their base, activations with no Hot coefficient are the identity with no arithmetic.
+ */
+import { AdamWithMoments, tf, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { z } from "zod";
+
+import type { GrowthObject } from "./growth-object.js";
+import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
+import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
+import { SplineActivation } from "./spline-activation.js";
+import { SparseMaskedLinear, binarySearch } from "./sparse-masked-linear.js";
+import { STACK_LEARNING_RATE, connected, type StackLayerSpec } from "./sparse-masked-stack.js";
+
+/** Options of {@link SplineActivatedStack}. */
+export interface SplineActivatedStackOptions {
+  /** Layer specs: sizes, base, budget and initial Hot cells (other spec fields are rejected by name). */
+  readonly layers: readonly StackLayerSpec[];
+  /** Knot grid of every activation (default `SPLINE_DEFAULT_KNOTS`). */
+  readonly knots?: readonly number[];
+  /** Hard caps on each activation's Hot coefficients. */
+  readonly activationBudget?: { readonly structCap?: number; readonly activeCap?: number };
+  readonly loss?: LossKind;
+  readonly learningRate?: number;
+  /** Prox-L1 post-step threshold per unit learning rate (C-1), on weights and coefficients; absent = off. */
+  readonly proxL1Lambda?: number;
+}
+
+const optionsSchema = z.object({
+  layers: z
+    .array(z.object({ inFeatures: z.number().int().positive(), outFeatures: z.number().int().positive(), base: z.any().optional(), budget: z.any().optional(), initial: z.any().optional() }).strict())
+    .min(2),
+  knots: z.array(z.number().finite()).min(1).optional(),
+  activationBudget: z.object({ structCap: z.number().int().min(0).optional(), activeCap: z.number().int().min(0).optional() }).strict().optional(),
+  loss: z.enum(LOSS_KINDS).default("mse"),
+  learningRate: z.number().positive().finite().default(STACK_LEARNING_RATE),
+  proxL1Lambda: z.number().min(0).finite().optional(),
+});
+
+type Trainable = SparseMaskedLinear | SplineActivation;
+
+/**
+ * Layers `layer0..layerN` with activations `act0..act(N-1)` between them (ids in that order).
+ *
+ * @example
+ * ```ts
+ * const net = new SplineActivatedStack({ layers: [{ inFeatures: 2, outFeatures: 4 }, { inFeatures: 4, outFeatures: 1, base: { kind: "zero" } }] });
+ * new GrowthPlanner().runCycle(net, source, rng);   // may commit weights or spline coefficients
+ * ```
+ */
+export class SplineActivatedStack implements PlannerModel {
+  readonly layers: readonly SparseMaskedLinear[];
+  readonly activations: readonly SplineActivation[];
+  readonly lossKind: LossKind;
+  private readonly learningRate: number;
+  private readonly proxL1Lambda: number | undefined;
+  private optimizer: AdamWithMoments | undefined;
+
+  /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
+  constructor(options: SplineActivatedStackOptions) {
+    const parsed = optionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`Error in SplineActivatedStack: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
+    }
+    options.layers.forEach((spec, i) => {
+      const next = options.layers[i + 1];
+      if (next !== undefined && next.inFeatures !== spec.outFeatures) {
+        throw new Error(`Error in SplineActivatedStack: layers.${i + 1}.inFeatures (${next.inFeatures}) must equal layers.${i}.outFeatures (${spec.outFeatures}).`);
+      }
+    });
+    this.layers = options.layers.map(
+      (spec, i) =>
+        new SparseMaskedLinear({
+          id: `layer${i}`,
+          depth: i,
+          inFeatures: spec.inFeatures,
+          outFeatures: spec.outFeatures,
+          ...(spec.base === undefined ? {} : { base: spec.base }),
+          ...(spec.budget === undefined ? {} : { budget: spec.budget }),
+          ...(spec.initial === undefined ? {} : { initial: spec.initial }),
+        }),
+    );
+    this.activations = options.layers.slice(0, -1).map(
+      (spec, i) =>
+        new SplineActivation({
+          id: `act${i}`,
+          depth: i,
+          units: spec.outFeatures,
+          ...(options.knots === undefined ? {} : { knots: options.knots }),
+          ...(options.activationBudget === undefined ? {} : { budget: options.activationBudget }),
+        }),
+    );
+    this.lossKind = parsed.data.loss;
+    this.learningRate = parsed.data.learningRate;
+    this.proxL1Lambda = parsed.data.proxL1Lambda;
+    this.rebuildOptimizer(new Map());
+  }
+
+  /** Every growth object: the layers, then the activations. */
+  get objects(): readonly GrowthObject[] {
+    return [...this.layers, ...this.activations];
+  }
+
+  get proxL1(): number | undefined {
+    return this.proxL1Lambda;
+  }
+
+  /** The trainable variables (Hot weights and Hot coefficients). */
+  trainableVariables(): Variable[] {
+    return this.trainables().filter((t) => t.nnz > 0).map((t) => t.values);
+  }
+
+  /** Forward `x [B, in0] → [B, outLast]`; probe options address any object by id. */
+  forward(x: Tensor2D, options: ProbeForwardOptions = {}): Tensor2D {
+    return tf.tidy(() => {
+      let h = x;
+      this.layers.forEach((layer, i) => {
+        h = layer.forward(h, probeFor(layer.id, options));
+        const act = this.activations[i];
+        if (act !== undefined) h = act.forward(h, probeFor(act.id, options));
+      });
+      return h;
+    });
+  }
+
+  loss(batch: Batch, options: ProbeForwardOptions = {}): Scalar {
+    return tf.tidy(() => computeLoss(this.lossKind, this.forward(batch.x, options), batch.y));
+  }
+
+  /** Mean loss as a number (reads the device). */
+  lossValue(batch: Batch): number {
+    const loss = this.loss(batch);
+    const value = loss.dataSync()[0] as number;
+    loss.dispose();
+    return value;
+  }
+
+  /** One Adam step on every Hot weight and coefficient; returns the loss before it. */
+  trainStep(batch: Batch): Scalar {
+    if (this.optimizer === undefined) return this.loss(batch);
+    return this.optimizer.minimize(() => this.loss(batch));
+  }
+
+  toggleMaskGradient(batch: Batch, objectId: string): Float32Array {
+    const object = this.object(objectId);
+    const grad = tf.tidy(() => {
+      const zeros = tf.zeros<Rank.R2>([object.shape[0], object.shape[1]]);
+      return tf.grad((matrix) => connected(this.loss(batch, { denseProbe: { objectId, matrix: matrix as Tensor2D } }), matrix))(zeros);
+    });
+    const out = Float32Array.from(grad.dataSync());
+    grad.dispose();
+    return out;
+  }
+
+  hotGradient(batch: Batch, objectId: string): Float32Array {
+    const object = this.object(objectId);
+    if (object.nnz === 0) return new Float32Array(0);
+    const grad = tf.tidy(() => tf.grad((values) => connected(this.loss(batch, { hotValues: new Map([[objectId, values as Tensor1D]]) }), values))(object.values));
+    const out = Float32Array.from(grad.dataSync());
+    grad.dispose();
+    return out;
+  }
+
+  secondMoment(objectId: string): Float32Array {
+    const object = this.object(objectId);
+    if (object.nnz === 0 || this.optimizer === undefined || !this.optimizer.names.includes(objectId)) return new Float32Array(object.nnz);
+    return Float32Array.from(this.optimizer.secondMoment(objectId).dataSync());
+  }
+
+  commitCells(objectId: string, keys: Int32Array, values: Float32Array): void {
+    const object = this.object(objectId);
+    if (keys.length !== values.length) throw new Error(`Error in SplineActivatedStack.commitCells: ${keys.length} keys but ${values.length} values.`);
+    const cells = this.cells(object);
+    for (const key of keys) if (cells.has(key)) throw new Error(`Error in SplineActivatedStack.commitCells: cell ${key} of "${objectId}" is already Hot.`);
+    keys.forEach((key, i) => cells.set(key, values[i] as number));
+    this.edit(object, cells);
+  }
+
+  removeCells(objectId: string, keys: Int32Array): void {
+    const object = this.object(objectId);
+    const cells = this.cells(object);
+    for (const key of keys) if (!cells.delete(key)) throw new Error(`Error in SplineActivatedStack.removeCells: cell ${key} of "${objectId}" is not Hot.`);
+    this.edit(object, cells);
+  }
+
+  zeroCells(objectId: string, keys: Int32Array): void {
+    const object = this.object(objectId);
+    const hot = object.hotKeys();
+    const values = object.hotValues();
+    for (const key of keys) {
+      const at = binarySearch(hot, key);
+      if (at < 0) throw new Error(`Error in SplineActivatedStack.zeroCells: cell ${key} of "${objectId}" is not Hot.`);
+      values[at] = 0;
+    }
+    tf.tidy(() => object.values.assign(tf.tensor1d(values)));
+  }
+
+  /** Free every tensor. */
+  dispose(): void {
+    this.optimizer?.dispose();
+    for (const t of this.trainables()) t.dispose();
+  }
+
+  /** The layer or activation with this id. @throws Error naming the id when there is none. */
+  object(id: string): SparseMaskedLinear | SplineActivation {
+    const found = this.trainables().find((t) => t.id === id);
+    if (found === undefined) throw new Error(`Error in SplineActivatedStack: no object "${id}" (have ${this.trainables().map((t) => t.id).join(", ")}).`);
+    return found;
+  }
+
+  private trainables(): Trainable[] {
+    return [...this.layers, ...this.activations];
+  }
+
+  private cells(object: Trainable): Map<number, number> {
+    const values = object.hotValues();
+    return new Map(Array.from(object.hotKeys(), (key, i) => [key, values[i] as number]));
+  }
+
+  private edit(object: Trainable, cells: ReadonlyMap<number, number>): void {
+    const keys = Int32Array.from([...cells.keys()].sort((a, b) => a - b));
+    const saved = this.saveMoments();
+    object.setStructure(keys, Float32Array.from(keys, (k) => cells.get(k) as number));
+    this.rebuildOptimizer(saved);
+  }
+
+  private saveMoments(): Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }> {
+    const saved = new Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>();
+    if (this.optimizer === undefined) return saved;
+    for (const name of this.optimizer.names) {
+      saved.set(name, {
+        keys: this.object(name).hotKeys(),
+        m: Float32Array.from(this.optimizer.firstMoment(name).dataSync()),
+        v: Float32Array.from(this.optimizer.secondMoment(name).dataSync()),
+      });
+    }
+    return saved;
+  }
+
+  /** A new optimizer over the Hot objects, carrying moments of surviving cells (new cells start at zero). */
+  private rebuildOptimizer(saved: ReadonlyMap<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>): void {
+    const stepCount = this.optimizer?.stepCount ?? 0;
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
+    const params: Record<string, Variable> = {};
+    for (const t of this.trainables()) if (t.nnz > 0) params[t.id] = t.values;
+    if (Object.keys(params).length === 0) return;
+    this.optimizer = new AdamWithMoments(params, { learningRate: this.learningRate, ...(this.proxL1Lambda === undefined ? {} : { proxL1: { lambda: this.proxL1Lambda } }) });
+    this.optimizer.setStepCount(stepCount);
+    const state = this.optimizer.stateVariables();
+    for (const name of Object.keys(params)) {
+      const before = saved.get(name);
+      if (before === undefined) continue;
+      const keys = this.object(name).hotKeys();
+      const m = new Float32Array(keys.length);
+      const v = new Float32Array(keys.length);
+      keys.forEach((key, i) => {
+        const at = binarySearch(before.keys, key);
+        if (at >= 0) {
+          m[i] = before.m[at] as number;
+          v[i] = before.v[at] as number;
+        }
+      });
+      tf.tidy(() => {
+        state[`m/${name}`]?.assign(tf.tensor1d(m));
+        state[`v/${name}`]?.assign(tf.tensor1d(v));
+      });
+    }
+  }
+}
+
+/** The probe options that concern one object. */
+function probeFor(id: string, options: ProbeForwardOptions): { shadows?: NonNullable<ProbeForwardOptions["shadows"]>; hotValues?: Tensor1D; denseProbe?: Tensor2D } {
+  const hotValues = options.hotValues?.get(id);
+  const probe = options.denseProbe?.objectId === id ? options.denseProbe.matrix : undefined;
+  return {
+    ...(options.shadows === undefined ? {} : { shadows: options.shadows }),
+    ...(hotValues === undefined ? {} : { hotValues }),
+    ...(probe === undefined ? {} : { denseProbe: probe }),
+  };
+}
