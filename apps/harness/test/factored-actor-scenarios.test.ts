@@ -21,6 +21,10 @@ describe("factored-transfer", () => {
     const parsed = factoredTransferScenario.configSchema.safeParse({ intentDim: 5 });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(["intentDim"]);
+    const mlp = factoredTransferScenario.configSchema.safeParse({ functorKind: "mlp" });
+    expect(mlp.success).toBe(false);
+    expect(mlp.error?.issues[0]?.path).toEqual(["functorInit"]);
+    expect(factoredTransferScenario.configSchema.safeParse({ functorKind: "mlp", functorInit: "identity" }).success).toBe(true);
   });
 
   it("runs a tiny config deterministically with JSON-safe series for every chart", async () => {
@@ -33,6 +37,7 @@ describe("factored-transfer", () => {
       pairedEpisodes: 8,
       evalEpisodes: 16,
       permutationResamples: 200,
+      probeEpisodes: 32,
       logEvery: 4,
     });
     const first = await factoredTransferScenario.runSeed(config, context(3));

@@ -82,9 +82,9 @@ const configSchema = z
     tubeHiddenUnits: z.number().int().min(1).max(1024).default(DEFAULT_ACTOR_HIDDEN_UNITS),
     /** Factor z into z_intent and z_real (001 `use_factored_z`); false = one latent of intentDim + realDim. */
     useFactoredZ: z.boolean().default(true),
-    /** σ reads (s0, z_intent) only (001 `intent_only_sigma`). Must equal `intentOnlyStop` (one cone trunk). */
+    /** σ reads (s0, z_intent) only (001 `intent_only_sigma`); false: σ reads z_real too. */
     intentOnlySigma: z.boolean().default(true),
-    /** stop reads (s0, z_intent) only (001 `intent_only_stop`). */
+    /** stop reads (s0, z_intent) only (001 `intent_only_stop`); false: stop reads z_real too. */
     intentOnlyStop: z.boolean().default(true),
     /**
      * The tube reads z_real (default); false = the "z_real removed from the tube entirely" ablation
@@ -129,9 +129,6 @@ const configSchema = z
       if (Array.isArray(value) && value.length !== c.replicas) {
         ctx.addIssue({ code: "custom", path: [field], message: `must have one entry per replica (${c.replicas}), got ${value.length}` });
       }
-    }
-    if (c.intentOnlySigma !== c.intentOnlyStop) {
-      ctx.addIssue({ code: "custom", path: ["intentOnlyStop"], message: "must equal intentOnlySigma: σ and stop share the tube's one cone trunk (@tam/tube ADR 0202)" });
     }
   });
 
@@ -204,7 +201,7 @@ let actorInstances = 0;
 const PARAM_BLOCKS = ["postW1", "postW2", "polWo", "polWz", "polW2", "polLogStd"] as const;
 type ParamBlock = (typeof PARAM_BLOCKS)[number];
 /** Names of the trainable variables. */
-type VariableName = ParamBlock | "tubeW1" | "tubeW2";
+type VariableName = ParamBlock | "tubeW1" | "tubeW2" | "tubeReal";
 
 /**
  * The factored actor.
@@ -235,7 +232,7 @@ export class FactoredActor {
   readonly intentStats: RunningIntentStats;
   /** Training history. */
   readonly history = new ActorHistory();
-  private readonly vars: Record<VariableName, Variable>;
+  private readonly vars: Record<Exclude<VariableName, "tubeReal">, Variable> & { tubeReal?: Variable };
   private readonly host: Record<ParamBlock, Float32Array>;
   private readonly optimizer: AdamWithMoments;
   /** Per replica: does the policy read z_real? */
@@ -247,7 +244,7 @@ export class FactoredActor {
   private readonly klWeights: Float32Array;
   private steps = 0;
   private refining = false;
-  private frozenCone: { w1: Tensor; w2: Tensor; keep1: Tensor; keep2: Tensor } | undefined;
+  private frozenCone: { w1: Tensor; w2: Tensor; keep1: Tensor; keep2: Tensor; real: Tensor | undefined } | undefined;
 
   constructor(config: FactoredActorConfig, rng: Rng) {
     const parsed = configSchema.safeParse(config);
@@ -309,7 +306,8 @@ export class FactoredActor {
         stateDim: c.stateDim,
         hiddenUnits: c.tubeHiddenUnits,
         replicas: R,
-        intentOnlyCone: c.useFactoredZ ? c.intentOnlySigma : true,
+        intentOnlySigma: c.useFactoredZ ? c.intentOnlySigma : true,
+        intentOnlyStop: c.useFactoredZ ? c.intentOnlyStop : true,
         muReadsReal: this.tubeReadsReal.some((v) => v),
         sigmaFloor: c.sigmaFloor,
       },
@@ -327,6 +325,7 @@ export class FactoredActor {
       polLogStd: variable("polLogStd"),
       tubeW1: this.tube.model.w1,
       tubeW2: this.tube.model.w2,
+      ...(this.tube.realReadout === undefined ? {} : { tubeReal: this.tube.realReadout }),
     };
     this.optimizer = new AdamWithMoments(this.vars, { learningRate: c.learningRate });
     this.prices = Array.from(
@@ -382,6 +381,8 @@ export class FactoredActor {
       w2: tf.clone(w2),
       keep1: tf.tensor3d(keep1, [1, in1, out1]),
       keep2: tf.tensor3d(keep2, [1, in2, out2]),
+      // The z_real read-out feeds σ or stop only: pinned whole.
+      real: this.tube.realReadout === undefined ? undefined : tf.clone(this.tube.realReadout),
     };
   }
 
@@ -614,6 +615,7 @@ export class FactoredActor {
         const f = this.frozenCone;
         this.vars.tubeW1.assign(tf.add(tf.mul(this.vars.tubeW1, f.keep1), tf.mul(f.w1, tf.sub(1, f.keep1))));
         this.vars.tubeW2.assign(tf.add(tf.mul(this.vars.tubeW2, f.keep2), tf.mul(f.w2, tf.sub(1, f.keep2))));
+        if (f.real !== undefined) this.vars.tubeReal?.assign(f.real);
       }
       value.dispose();
     });
@@ -645,7 +647,7 @@ export class FactoredActor {
   }
 
   /** The trainable variables by name. */
-  variables(): Readonly<Record<VariableName, Variable>> {
+  variables(): Readonly<Partial<Record<VariableName, Variable>>> {
     return this.vars;
   }
 
@@ -656,7 +658,7 @@ export class FactoredActor {
     this.tube.dispose();
     this.polWzMask.dispose();
     this.tubeLatentMask?.dispose();
-    if (this.frozenCone !== undefined) tf.dispose(Object.values(this.frozenCone));
+    if (this.frozenCone !== undefined) tf.dispose(Object.values(this.frozenCone).filter((t): t is Tensor => t !== undefined));
   }
 
   // ---- internals ----

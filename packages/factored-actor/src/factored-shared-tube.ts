@@ -1,8 +1,10 @@
 /**
  * `FactoredSharedTube` (001 §C): μ from (s0, z_intent, z_real); σ and stop from (s0, z_intent) only.
  * Built on `@tam/tube`'s `TubeModel` with its head-wiring option: `coneLatent` = the z_intent slice
- * (001's `intent_only_sigma` and `intent_only_stop`, which share the tube's one cone trunk) and
- * `muLatent` = all of z (or z_intent only, the "z_real removed from the tube" ablation, 001 L69).
+ * (001's `intent_only_sigma` and `intent_only_stop`) and `muLatent` = all of z (or z_intent only, the
+ * "z_real removed from the tube" ablation, 001 L69). `TubeModel` has one cone trunk for σ and stop; when
+ * only one of the two heads may read z_real, the trunk reads z_intent and that head gets an additive
+ * linear read-out of z_real (`realReadout`, zero at start, so the wiring starts as the intent-only cone).
  *
  * Replicas (one actor per world, trained in the same ops) share one tube that is told which replica it
  * serves: with R > 1 a one-hot of the replica is appended to the tube's observation and the R·B
@@ -11,7 +13,7 @@
  *
  * Source: `001_4e7658869d462183.txt` §C L52–65, L273–276; SEED-INVENTORY.md §5.1, C-10.
  */
-import { tf, type Rng, type Tensor, type Tensor2D, type Tensor3D } from "@tam/tensor-backend";
+import { tf, type Rng, type Tensor, type Tensor2D, type Tensor3D, type Variable } from "@tam/tensor-backend";
 import { TubeModel, type TubeOutput } from "@tam/tube";
 
 /** Configuration of a {@link FactoredSharedTube}. */
@@ -26,8 +28,10 @@ export interface FactoredSharedTubeConfig {
   readonly stateDim: number;
   readonly hiddenUnits?: number;
   readonly replicas?: number;
-  /** σ and stop read z_intent only (default true; 001 `intent_only_sigma` + `intent_only_stop`). */
-  readonly intentOnlyCone?: boolean;
+  /** σ reads (s0, z_intent) only (default true; 001 `intent_only_sigma`). */
+  readonly intentOnlySigma?: boolean;
+  /** stop reads (s0, z_intent) only (default true; 001 `intent_only_stop`). */
+  readonly intentOnlyStop?: boolean;
   /** μ reads z_real too (default true; false is the "z_real removed from the tube" ablation). */
   readonly muReadsReal?: boolean;
   readonly sigmaFloor?: number;
@@ -58,6 +62,13 @@ export class FactoredSharedTube {
   readonly model: TubeModel;
   readonly replicas: number;
   readonly latentDim: number;
+  /**
+   * Linear read-out z_real → log σ `[realDim, T·D]` (σ reads z_real, stop does not) or z_real → stop
+   * logits `[realDim, T]` (the reverse); undefined when σ and stop read the same part of z.
+   */
+  readonly realReadout: Variable | undefined;
+  /** Which head {@link FactoredSharedTube.realReadout} feeds. */
+  readonly realReadoutHead: "sigma" | "stop" | undefined;
   private readonly replicaCodes: Tensor | undefined;
 
   constructor(
@@ -69,7 +80,10 @@ export class FactoredSharedTube {
     if (!(Number.isInteger(realDim) && realDim >= 0)) throw new Error(`Error in FactoredSharedTube: realDim must be an integer >= 0, got ${realDim}.`);
     this.latentDim = intentDim + realDim;
     this.replicas = config.replicas ?? 1;
-    const intentOnly = config.intentOnlyCone ?? true;
+    const intentOnlySigma = config.intentOnlySigma ?? true;
+    const intentOnlyStop = config.intentOnlyStop ?? true;
+    // One cone trunk: it reads z_real only when both heads may; a head that alone reads z_real gets the read-out.
+    const intentOnly = intentOnlySigma || intentOnlyStop || realDim === 0;
     const muReadsReal = config.muReadsReal ?? true;
     this.model = new TubeModel(
       {
@@ -87,6 +101,22 @@ export class FactoredSharedTube {
     );
     const R = this.replicas;
     this.replicaCodes = R > 1 ? tf.tidy(() => tf.reshape(tf.eye(R), [R, 1, R])) : undefined;
+    this.realReadoutHead = realDim === 0 || intentOnlySigma === intentOnlyStop ? undefined : intentOnlySigma ? "stop" : "sigma";
+    const width = this.realReadoutHead === "sigma" ? config.horizonSteps * config.stateDim : config.horizonSteps;
+    this.realReadout = this.realReadoutHead === undefined ? undefined : tf.tidy(() => tf.variable(tf.zeros([realDim, width]), true, undefined, "float32"));
+  }
+
+  /** The model's outputs with the z_real read-out added to its head (`latent` `[rows, latentDim]`). */
+  private withReadout(out: TubeOutput, latent: Tensor2D): TubeOutput {
+    const readout = this.realReadout;
+    if (readout === undefined) return out;
+    const { intentDim, realDim } = this.config;
+    const rows = latent.shape[0];
+    const extra = tf.matMul(tf.slice(latent, [0, intentDim], [rows, realDim]), readout);
+    if (this.realReadoutHead === "stop") return { ...out, stopLogits: tf.add(out.stopLogits, tf.reshape(extra, out.stopLogits.shape)) };
+    const logSigmaRaw = tf.add(out.logSigmaRaw, tf.reshape(extra, out.logSigmaRaw.shape));
+    const logSigma = tf.maximum(logSigmaRaw, Math.log(this.model.config.sigmaFloor));
+    return { ...out, logSigmaRaw, logSigma, sigma: tf.exp(logSigma) };
   }
 
   /** Every replica's tube on its own block of episodes; outputs `[R, B, T, D]` (stop `[R, B, T]`). */
@@ -104,11 +134,8 @@ export class FactoredSharedTube {
     return tf.tidy(() => {
       const obs =
         this.replicaCodes === undefined ? tf.reshape(inputs.obs, [B, O]) : tf.reshape(tf.concat([inputs.obs, tf.mul(tf.ones([R, B, 1]), this.replicaCodes)], 2), [R * B, O + R]);
-      const out = this.model.forward({
-        obs: obs as Tensor2D,
-        latent: tf.reshape(inputs.latent, [R * B, this.latentDim]),
-        anchor: tf.reshape(inputs.anchor, [R * B, T * D]),
-      });
+      const latent: Tensor2D = tf.reshape(inputs.latent, [R * B, this.latentDim]);
+      const out = this.withReadout(this.model.forward({ obs: obs as Tensor2D, latent, anchor: tf.reshape(inputs.anchor, [R * B, T * D]) }), latent);
       const logSigma = tf.reshape(out.logSigma, [R, B, T, D]);
       return {
         mu: tf.reshape(out.mu, [R, B, T, D]),
@@ -130,7 +157,7 @@ export class FactoredSharedTube {
     const n = obs.shape[0];
     return tf.tidy(() => {
       const fullObs = R > 1 ? tf.concat([obs, tf.cast(tf.oneHot(tf.fill([n], replica, "int32"), R), "float32")], 1) : obs;
-      const out = this.model.forward({ obs: fullObs as Tensor2D, latent, anchor });
+      const out = this.withReadout(this.model.forward({ obs: fullObs as Tensor2D, latent, anchor }), latent);
       return { mu: out.mu, logSigma: out.logSigma, logSigmaRaw: out.logSigmaRaw, sigma: out.sigma, stopLogits: out.stopLogits };
     });
   }
@@ -139,5 +166,6 @@ export class FactoredSharedTube {
   dispose(): void {
     this.model.dispose();
     this.replicaCodes?.dispose();
+    this.realReadout?.dispose();
   }
 }

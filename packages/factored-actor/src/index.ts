@@ -81,6 +81,7 @@ export { collectEpisodes, trainFactoredActor, type TrainActorOptions } from "./a
 export { EpisodeMemory, type MemoryRecord } from "./episode-memory.js";
 export { ActorHistory, columnMoments, type HistoryEntry } from "./actor-history.js";
 export { episodeSignatures, runWithLatents, tileSpec, type EpisodeSignatures, type LatentEpisodes } from "./latent-rollout.js";
+export { DEFAULT_SENSITIVITY_STEPS, coneSensitivity, type ConeSlopes, type SlopeSummary } from "./cone-sensitivity.js";
 
 // Reuse and baselines.
 export {
@@ -104,6 +105,7 @@ export {
   DEFAULT_FUNCTOR_ES,
   DEFAULT_JACOBIAN_PENALTY,
   DEFAULT_NORM_PENALTY,
+  DEFAULT_TEACHER_WEIGHT,
   IntentFunctorTrainer,
   buildPairedDataset,
   pearson,
@@ -116,5 +118,7 @@ export {
 } from "./intent-functor-trainer.js";
 
 // Evaluation.
+export { PROBE_RIDGE, fitLinearProbe, probeScore, type LinearProbe, type ProbeData, type ProbeScore } from "./linear-probe.js";
+export { latentProbes, type LatentProbeScores } from "./latent-probes.js";
 export { TRANSFER_CONDITIONS, evaluateTransfer, type ConditionOutcome, type TransferCondition, type TransferEvaluation } from "./transfer-evaluation.js";
 export { DEFAULT_PERMUTATION_RESAMPLES, pairedPermutationTest, type PairedTestResult } from "./paired-permutation-test.js";

@@ -9,6 +9,8 @@
  * hence ES (C-15). Every candidate of a generation runs on the same paired episodes with the same native
  * z_real_B (common random numbers). z_A is the deterministic posterior mean (001 L216–218).
  * An optional teacher bootstrap first fits `F(z_A) ≈ z_B,native` by ES (001 L149–150).
+ * With `functorMaps.real` (001 L14) a second functor `F_real: Z_real^A → Z_real^B` is trained jointly (one
+ * ES parameter vector) and B acts with `[F(z_intent_A), F_real(z_real_A)]` instead of its native z_real.
  *
  * Source: `001_4e7658869d462183.txt` §G L128–177, §I L213–218; SEED-INVENTORY.md §6.9, §15.6 items 6–8;
  * ADR 0606.
@@ -28,6 +30,8 @@ export const DEFAULT_FUNCTOR_ES = { pairs: 8, noiseStd: 0.1, learningRate: 0.1, 
 export const DEFAULT_NORM_PENALTY = 1e-3;
 /** Default weight of the Jacobian penalty (ADR 0606). */
 export const DEFAULT_JACOBIAN_PENALTY = 1e-2;
+/** Default weight of the teacher anchor in the cone-matching loss: off (ADR 0608). */
+export const DEFAULT_TEACHER_WEIGHT = 0;
 
 /** One side of a world pair: which replica of the actor acts in which world. */
 export interface PairSide {
@@ -44,6 +48,8 @@ export interface PairedDataset {
     readonly zIntent: Float32Array;
     /** Deterministic z_A `[N, latentDim]`. */
     readonly z: Float32Array;
+    /** Deterministic z_real_A `[N, realDim]` (the input of a z_real functor). */
+    readonly zReal: Float32Array;
     readonly signatures: EpisodeSignatures;
     readonly returns: Float32Array;
   };
@@ -78,7 +84,7 @@ export function buildPairedDataset(actor: FactoredActor, source: PairSide, targe
   const scale = [sig.logConeVol, sig.expectedHorizon, sig.bindRate].map((c) => Math.max(std(c), SIGNATURE_SCALE_FLOOR)) as [number, number, number];
   return {
     spec,
-    source: { ...source, starts: sourceStarts, zIntent: sourceSample.zIntent, z: sourceSample.z, signatures: sig, returns: sourceRun.rollout.returns },
+    source: { ...source, starts: sourceStarts, zIntent: sourceSample.zIntent, z: sourceSample.z, zReal: sourceSample.zReal, signatures: sig, returns: sourceRun.rollout.returns },
     target: { ...target, starts: targetStarts, zIntentNative: targetDeterministic.zIntent, zRealNative: targetDrawn.zReal },
     scale,
   };
@@ -105,6 +111,13 @@ export interface FunctorTrainerOptions {
   readonly weightDecay?: number;
   readonly normPenalty?: number;
   readonly jacobianPenalty?: number;
+  /**
+   * Weight of the teacher anchor added to the cone-matching loss: `w·mean ‖F(z_A) − z_B,native‖²` (and
+   * the same for z_real with a z_real functor); 0 = pure cone matching (ADR 0608).
+   */
+  readonly teacherWeight?: number;
+  /** The z_real functor, required exactly when the actor's `functorMaps.real` is true (001 L14). */
+  readonly realFunctor?: IntentFunctor;
 }
 
 /** One logged point of functor training. */
@@ -132,10 +145,11 @@ export interface FunctorTrainingPoint {
 export class IntentFunctorTrainer {
   private es: EvolutionStrategy;
   private current: IntentFunctor;
+  private currentReal: IntentFunctor | undefined;
   private readonly tiled: Map<number, EpisodeSpec> = new Map();
   /** Loss curve and output-norm statistics, one point per evaluation. */
   readonly curve: FunctorTrainingPoint[] = [];
-  readonly options: Required<FunctorTrainerOptions>;
+  readonly options: Required<Omit<FunctorTrainerOptions, "realFunctor">>;
 
   constructor(
     readonly actor: FactoredActor,
@@ -144,8 +158,12 @@ export class IntentFunctorTrainer {
     private readonly rng: Rng,
     options: FunctorTrainerOptions = {},
   ) {
-    if (actor.config.functorMaps.real) throw new Error("Error in IntentFunctorTrainer: functorMaps.real = true is not supported; z_real stays native (001 default).");
     if (functor.dim !== actor.intentDim) throw new Error(`Error in IntentFunctorTrainer: functor dim ${functor.dim} != the actor's intentDim ${actor.intentDim}.`);
+    const real = options.realFunctor;
+    if (actor.config.functorMaps.real !== (real !== undefined)) {
+      throw new Error(`Error in IntentFunctorTrainer: options.realFunctor must be given exactly when the actor's functorMaps.real is true (it is ${actor.config.functorMaps.real}).`);
+    }
+    if (real !== undefined && real.dim !== actor.realDim) throw new Error(`Error in IntentFunctorTrainer: realFunctor dim ${real.dim} != the actor's realDim ${actor.realDim}.`);
     this.options = {
       pairs: options.pairs ?? DEFAULT_FUNCTOR_ES.pairs,
       noiseStd: options.noiseStd ?? DEFAULT_FUNCTOR_ES.noiseStd,
@@ -153,9 +171,14 @@ export class IntentFunctorTrainer {
       weightDecay: options.weightDecay ?? DEFAULT_FUNCTOR_ES.weightDecay,
       normPenalty: options.normPenalty ?? DEFAULT_NORM_PENALTY,
       jacobianPenalty: options.jacobianPenalty ?? DEFAULT_JACOBIAN_PENALTY,
+      teacherWeight: options.teacherWeight ?? DEFAULT_TEACHER_WEIGHT,
     };
+    if (!(this.options.teacherWeight >= 0 && Number.isFinite(this.options.teacherWeight))) {
+      throw new Error(`Error in IntentFunctorTrainer: teacherWeight must be finite and >= 0, got ${this.options.teacherWeight}.`);
+    }
     this.current = functor.withReference(data.source.zIntent);
-    this.es = this.makeEs(this.current.parameters());
+    this.currentReal = real?.withReference(data.source.zReal);
+    this.es = this.makeEs(this.joinParameters());
   }
 
   /** The current functor (reference statistics on the source intents). */
@@ -163,21 +186,57 @@ export class IntentFunctorTrainer {
     return this.current;
   }
 
+  /** The current z_real functor (undefined unless `functorMaps.real`). */
+  get realFunctor(): IntentFunctor | undefined {
+    return this.currentReal;
+  }
+
+  /** The intent and z_real functors' parameters as one ES vector. */
+  private joinParameters(): Float64Array {
+    const a = this.current.parameters();
+    const b = this.currentReal?.parameters() ?? new Float64Array(0);
+    const out = new Float64Array(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
+    return out;
+  }
+
+  /** Split an ES vector into (intent functor, z_real functor). */
+  private split(theta: ArrayLike<number>): { intent: IntentFunctor; real: IntentFunctor | undefined } {
+    const k = this.current.parameterCount;
+    const flat = Float64Array.from(theta);
+    return { intent: this.current.withParameters(flat.subarray(0, k)), real: this.currentReal?.withParameters(flat.subarray(k)) };
+  }
+
+  private adopt(theta: ArrayLike<number>): void {
+    const { intent, real } = this.split(theta);
+    this.current = intent;
+    this.currentReal = real;
+  }
+
   /** Teacher bootstrap (001 L149–150): `generations` ES steps on mean ‖F(z_A) − z_B,native‖² (no rollouts). */
   bootstrapTeacher(generations: number): void {
-    const { zIntent: source } = this.data.source;
-    const target = this.data.target.zIntentNative;
     for (let g = 0; g < generations; g++) {
       this.es.step((thetas) =>
         thetas.map((theta) => {
-          const mapped = this.current.withParameters(theta).apply(source);
-          let s = 0;
-          for (let i = 0; i < mapped.length; i++) s += ((mapped[i] ?? 0) - (target[i] ?? 0)) ** 2;
-          return -s / mapped.length;
+          const { intent, real } = this.split(theta);
+          return -this.teacherLoss(intent, real);
         }),
       );
-      this.current = this.current.withParameters(this.es.theta);
+      this.adopt(this.es.theta);
     }
+  }
+
+  /** Teacher loss: mean ‖F(z_intent_A) − z_intent_B,native‖² per coordinate (+ the same for z_real with a z_real functor). */
+  teacherLoss(intent: IntentFunctor, real?: IntentFunctor): number {
+    const { zIntent: source, zReal: sourceReal } = this.data.source;
+    const { zIntentNative: target, zRealNative: targetReal } = this.data.target;
+    const squared = (mapped: Float32Array, goal: Float32Array): number => {
+      let s = 0;
+      for (let i = 0; i < mapped.length; i++) s += ((mapped[i] ?? 0) - (goal[i] ?? 0)) ** 2;
+      return s / Math.max(1, mapped.length);
+    };
+    return squared(intent.apply(source), target) + (real === undefined ? 0 : squared(real.apply(sourceReal), targetReal));
   }
 
   /** `generations` ES steps on the cone-matching loss; logs a point every `logEvery` generations and at the end. */
@@ -185,28 +244,43 @@ export class IntentFunctorTrainer {
     if (!(Number.isInteger(generations) && generations >= 0)) throw new Error(`Error in IntentFunctorTrainer.train: generations must be an integer >= 0, got ${generations}.`);
     if (this.curve.length === 0) this.log();
     for (let g = 0; g < generations; g++) {
-      this.es.step((thetas) => this.losses(thetas.map((theta) => this.current.withParameters(theta))).map((loss) => -loss));
-      this.current = this.current.withParameters(this.es.theta);
+      this.es.step((thetas) => {
+        const candidates = thetas.map((theta) => this.split(theta));
+        return this.losses(
+          candidates.map((c) => c.intent),
+          candidates.map((c) => c.real),
+        ).map((loss) => -loss);
+      });
+      this.adopt(this.es.theta);
       if ((g + 1) % logEvery === 0 || g === generations - 1) this.log();
     }
   }
 
-  /** Cone-matching loss (with penalties) of each functor, evaluated in one batched rollout. */
-  losses(functors: readonly IntentFunctor[]): number[] {
-    const sigs = this.mappedSignatures(functors);
+  /**
+   * Cone-matching loss (with penalties) of each functor (and, with `functorMaps.real`, its z_real functor
+   * in `reals`), evaluated in one batched rollout.
+   */
+  losses(functors: readonly IntentFunctor[], reals: readonly (IntentFunctor | undefined)[] = []): number[] {
+    const sigs = this.mappedSignatures(functors, reals);
     const source = this.data.source;
+    const penalty = (f: IntentFunctor, z: Float32Array): number => this.options.normPenalty * f.normPenalty(z) + this.options.jacobianPenalty * f.jacobianPenalty(z);
     return functors.map((f, c) => {
       const sig = sigs[c] as EpisodeSignatures;
       const dist = signatureDistances(sig, source.signatures, this.data.scale);
       let match = 0;
       for (const d of dist) match += d * d;
       match /= dist.length;
-      return match + this.options.normPenalty * f.normPenalty(source.zIntent) + this.options.jacobianPenalty * f.jacobianPenalty(source.zIntent);
+      const real = reals[c];
+      const anchor = this.options.teacherWeight > 0 ? this.options.teacherWeight * this.teacherLoss(f, real) : 0;
+      return match + anchor + penalty(f, source.zIntent) + (real === undefined ? 0 : penalty(real, source.zReal));
     });
   }
 
-  /** Signatures in B of `[F(z_A), z_real_B]` for each functor (one rollout of C·N episodes). */
-  mappedSignatures(functors: readonly IntentFunctor[]): EpisodeSignatures[] {
+  /**
+   * Signatures in B of `[F(z_intent_A), z_real]` for each functor, z_real = `reals[c](z_real_A)` when
+   * given, else B's native draw (one rollout of C·N episodes).
+   */
+  mappedSignatures(functors: readonly IntentFunctor[], reals: readonly (IntentFunctor | undefined)[] = []): EpisodeSignatures[] {
     const C = functors.length;
     const { spec, target, source } = this.data;
     const n = spec.count;
@@ -216,9 +290,10 @@ export class IntentFunctorTrainer {
     const z = new Float32Array(C * n * Z);
     functors.forEach((f, c) => {
       const mapped = f.apply(source.zIntent);
+      const real = reals[c]?.apply(source.zReal) ?? target.zRealNative;
       for (let i = 0; i < n; i++) {
         z.set(mapped.subarray(i * I, (i + 1) * I), (c * n + i) * Z);
-        z.set(target.zRealNative.subarray(i * Rl, (i + 1) * Rl), (c * n + i) * Z + I);
+        z.set(real.subarray(i * Rl, (i + 1) * Rl), (c * n + i) * Z + I);
       }
     });
     let tiled = this.tiled.get(C);
@@ -242,11 +317,8 @@ export class IntentFunctorTrainer {
   private log(): void {
     const f = this.current;
     const source = this.data.source;
-    const sig = this.mappedSignatures([f])[0] as EpisodeSignatures;
-    const dist = signatureDistances(sig, source.signatures, this.data.scale);
-    let match = 0;
-    for (const d of dist) match += (d * d) / dist.length;
-    const loss = match + this.options.normPenalty * f.normPenalty(source.zIntent) + this.options.jacobianPenalty * f.jacobianPenalty(source.zIntent);
+    const sig = this.mappedSignatures([f], [this.currentReal])[0] as EpisodeSignatures;
+    const loss = this.losses([f], [this.currentReal])[0] ?? Number.NaN;
     const mapped = f.apply(source.zIntent);
     const I = f.dim;
     const norms = Array.from({ length: mapped.length / I }, (_, i) => Math.hypot(...mapped.subarray(i * I, (i + 1) * I)));

@@ -5,6 +5,7 @@
  * Source: `001_4e7658869d462183.txt` L163–177 (`LinearIntentFunctor`), L151–153 (penalties).
  */
 import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputStats } from "./intent-functor.js";
+import { fitLinearProbe } from "./linear-probe.js";
 
 /**
  * A linear intent functor. Parameters: W row-major `[d, d]`, then b `[d]`.
@@ -39,6 +40,22 @@ export class LinearIntentFunctor implements IntentFunctor {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new Error(`Error in LinearIntentFunctor.identity: dim must be an integer >= 1, got ${dim}.`);
     const theta = new Float64Array(dim * dim + dim);
     for (let d = 0; d < dim; d++) theta[d * dim + d] = 1;
+    return new LinearIntentFunctor(dim, theta, undefined, undefined);
+  }
+
+  /**
+   * The teacher regression in closed form (001 L149–150): W, b minimising mean ‖W·z_A + b − z_B‖² over
+   * paired rows `source`, `target` `[m, dim]` (ridge least squares; ADR 0608), without reference statistics.
+   */
+  static leastSquares(source: ArrayLike<number>, target: ArrayLike<number>, dim: number): LinearIntentFunctor {
+    const m = checkInputs("LinearIntentFunctor.leastSquares", source, dim);
+    if (target.length !== source.length) throw new Error(`Error in LinearIntentFunctor.leastSquares: target must have ${source.length} values like source, got ${target.length}.`);
+    const { weights } = fitLinearProbe({ count: m, x: source, y: target }, dim, dim);
+    const theta = new Float64Array(dim * dim + dim);
+    for (let o = 0; o < dim; o++) {
+      for (let k = 0; k < dim; k++) theta[o * dim + k] = weights[k * dim + o] ?? 0;
+      theta[dim * dim + o] = weights[dim * dim + o] ?? 0;
+    }
     return new LinearIntentFunctor(dim, theta, undefined, undefined);
   }
 

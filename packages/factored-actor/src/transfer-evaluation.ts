@@ -3,7 +3,8 @@
  * on a paired data set, every condition on the same matched episodes with the same native z_real_B
  * (one draw from q_B) and the policy mean:
  * 1. `native`: z_intent_B = the posterior mean of q_B;
- * 2. `transported`: z_intent_B = F(z_intent_A), z_A the posterior mean at the matched A start;
+ * 2. `transported`: z_intent_B = F(z_intent_A), z_A the posterior mean at the matched A start (with a
+ *    z_real functor, `functorMaps.real`, z_real_B = F_real(z_real_A) instead of the native draw);
  * 3. `random`: z_intent ~ N(0, I) (the prior the normalised intents are matched to; ADR 0605);
  * 4. `oracle`: A's actor acting in B through the known transform (observations mapped back to A,
  *    actions mapped forward; for shifted-rules the rule relabelled), the positive control of 001 §J;
@@ -53,7 +54,7 @@ export type TransferEvaluation = Readonly<Record<TransferCondition, ConditionOut
  * result.transported.meanReturn > result.random.meanReturn;
  * ```
  */
-export function evaluateTransfer(actor: FactoredActor, data: PairedDataset, functor: IntentFunctor, rng: Rng): TransferEvaluation {
+export function evaluateTransfer(actor: FactoredActor, data: PairedDataset, functor: IntentFunctor, rng: Rng, options: { readonly realFunctor?: IntentFunctor } = {}): TransferEvaluation {
   const { spec, source, target } = data;
   const n = spec.count;
   const I = actor.intentDim;
@@ -99,7 +100,7 @@ export function evaluateTransfer(actor: FactoredActor, data: PairedDataset, func
   const nativeSample = actor.withReal(actor.withIntent(actor.sample(target.starts.start, n, rng, { replica: target.replica }), target.zIntentNative), target.zRealNative);
   return {
     native: run(target.zIntentNative),
-    transported: run(functor.apply(source.zIntent)),
+    transported: run(functor.apply(source.zIntent), options.realFunctor?.apply(source.zReal)),
     random: run(randomIntents),
     oracle: oracle(actor, data, outcome),
     intentShuffled: run(shuffleIntents(actor, nativeSample, rng).zIntent),

@@ -88,6 +88,46 @@ describe.each(BACKENDS)("FactoredActor on %s", (backend) => {
     actor.dispose();
   });
 
+  it("wires intentOnlySigma and intentOnlyStop separately: only the head that may read z_real sees it, it learns, and refine pins it", () => {
+    const n = 6;
+    const spec = EquivalentWorld.sampleSpecs(createRng(30), n);
+    const starts = world.starts(spec);
+    const z1 = Float32Array.from({ length: n * 6 }, (_, i) => Math.sin(i));
+    const z2 = z1.map((v, i) => (i % 6 >= 3 ? v + 1 : v)); // change z_real only
+    const read = (actor: FactoredActor, z: Float32Array): { sigma: number[]; stop: number[] } => {
+      const out = actor.tubeOutputsFor(0, starts.tubeObs, starts.anchor, z, n);
+      const result = { sigma: Array.from(out.sigma.dataSync()), stop: Array.from(out.stopLogits.dataSync()) };
+      tf.dispose([out.mu, out.sigma, out.logSigma, out.logSigmaRaw, out.stopLogits]);
+      return result;
+    };
+    for (const [intentOnlySigma, intentOnlyStop] of [
+      [true, false],
+      [false, true],
+    ] as const) {
+      const actor = new FactoredActor(config({ intentOnlySigma, intentOnlyStop, freezeSigmaDuringRefine: true }), createRng(31));
+      expect(actor.variables().tubeReal).toBeDefined();
+      // The read-out starts at zero: the wiring starts as the intent-only cone.
+      expect(read(actor, z2)).toEqual(read(actor, z1));
+      trainFactoredActor(actor, [world], { steps: 3, batchEpisodes: 8, rng: createRng(32) });
+      const [a, b] = [read(actor, z1), read(actor, z2)];
+      if (intentOnlySigma) {
+        expect(b.sigma).toEqual(a.sigma);
+        expect(b.stop).not.toEqual(a.stop);
+      } else {
+        expect(b.sigma).not.toEqual(a.sigma);
+        expect(b.stop).toEqual(a.stop);
+      }
+      actor.beginRefine();
+      const before = read(actor, z2);
+      trainFactoredActor(actor, [world], { steps: 2, batchEpisodes: 8, rng: createRng(33) });
+      expect(read(actor, z2)).toEqual(before);
+      actor.dispose();
+    }
+    const both = new FactoredActor(config(), createRng(34));
+    expect(both.variables().tubeReal).toBeUndefined();
+    both.dispose();
+  });
+
   it("set_intent uses the external intent with the native z_real; withReal keeps the intent", () => {
     const actor = new FactoredActor(config(), createRng(6));
     const spec = EquivalentWorld.sampleSpecs(createRng(7), 4);
@@ -204,7 +244,6 @@ describe("FactoredActor config", () => {
     const rng = createRng(1);
     expect(() => new FactoredActor(config({ intentDim: 5 }), rng)).toThrow(/intentDim/);
     expect(() => new FactoredActor(config({ betaKlIntent: 0.001, betaKlReal: 0.01 }), rng)).toThrow(/betaKlIntent/);
-    expect(() => new FactoredActor(config({ intentOnlySigma: false }), rng)).toThrow(/intentOnlyStop/);
     expect(() => new FactoredActor(config({ replicas: 2, policyUsesReal: [true] }), rng)).toThrow(/policyUsesReal/);
     expect(() => new FactoredActor(config({ realDim: 0 }), rng)).toThrow(/realDim/);
   });

@@ -1,4 +1,4 @@
-// Intent functors: identity initialisation, output normalisation on a reference set, parameters
+// Intent functors: identity initialisation, the closed-form teacher regression, output normalisation on a reference set, parameters
 // round-trip, norm and Jacobian penalties (the MLP's analytic Jacobian against finite differences).
 // Source: 001_4e7658869d462183.txt L151–153, L163–177; ADRs 0601, 0606.
 import { createRng } from "@tam/tensor-backend";
@@ -28,6 +28,21 @@ describe("LinearIntentFunctor", () => {
       expect(mean).toBeCloseTo(0, 4);
       expect(sq).toBeCloseTo(1, 3);
     }
+  });
+
+  it("fits the teacher regression in closed form: recovers any affine map, reflections included", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 500 }), (theta, seed) => {
+        const z = points(seed, 40, 3);
+        const truth = LinearIntentFunctor.identity(3).withParameters(theta);
+        const target = Float32Array.from(truth.applyRaw(z));
+        const fitted = LinearIntentFunctor.leastSquares(z, target, 3);
+        const mapped = fitted.applyRaw(z);
+        for (let i = 0; i < mapped.length; i++) expect(mapped[i]).toBeCloseTo(target[i] ?? 0, 3);
+      }),
+      { numRuns: 25 },
+    );
+    expect(() => LinearIntentFunctor.leastSquares(points(1, 4, 3), new Float32Array(9), 3)).toThrow(/target must have 12 values like source, got 9/);
   });
 
   it("round-trips parameters, keeps the reference, and penalises the raw norm and the Jacobian", () => {

@@ -118,4 +118,37 @@ describe("transfer", () => {
     expect(b.theta).toEqual(a.theta);
     expect(Array.from(b.result.transported.returns)).toEqual(Array.from(a.result.transported.returns));
   });
+
+  it("maps z_real too with functorMaps.real, and the teacher bootstrap and anchor pull F(z_A) towards B's native intents", () => {
+    const actor = new FactoredActor(actorConfigFor(standard, { replicas: 2, functorMaps: { intent: true, real: true } }), createRng(40));
+    trainFactoredActor(actor, [standard, mirrored], { steps: 3, batchEpisodes: 16, rng: createRng(41) });
+    const spec = EquivalentWorld.sampleSpecs(createRng(42), 16);
+    const data = buildPairedDataset(actor, { replica: 0, world: standard }, { replica: 1, world: mirrored }, spec, createRng(43));
+    expect(() => new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(44))).toThrow(/realFunctor must be given exactly when/);
+    expect(() => new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(44), { realFunctor: LinearIntentFunctor.identity(2) })).toThrow(/realFunctor dim 2 != the actor's realDim 3/);
+    const trainer = new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(44), { pairs: 4, noiseStd: 0.1, learningRate: 0.1, realFunctor: LinearIntentFunctor.identity(3) });
+    const teacherBefore = trainer.teacherLoss(trainer.functor, trainer.realFunctor);
+    const realBefore = Array.from(trainer.realFunctor?.parameters() ?? []);
+    trainer.bootstrapTeacher(30);
+    expect(trainer.teacherLoss(trainer.functor, trainer.realFunctor)).toBeLessThan(teacherBefore);
+    expect(Array.from(trainer.realFunctor?.parameters() ?? [])).not.toEqual(realBefore);
+    trainer.train(2, 1);
+    // The transported condition acts with F_real(z_real_A): it differs from acting with B's native z_real.
+    const mapped = evaluateTransfer(actor, data, trainer.functor, createRng(45), trainer.realFunctor === undefined ? {} : { realFunctor: trainer.realFunctor });
+    const native = evaluateTransfer(actor, data, trainer.functor, createRng(45));
+    expect(Array.from(mapped.transported.returns)).not.toEqual(Array.from(native.transported.returns));
+    expect(Array.from(mapped.native.returns)).toEqual(Array.from(native.native.returns));
+    // Without functorMaps.real a z_real functor is refused; a negative anchor weight is refused by name.
+    const plain = new FactoredActor(actorConfigFor(standard, { replicas: 2 }), createRng(46));
+    const plainData = buildPairedDataset(plain, { replica: 0, world: standard }, { replica: 1, world: mirrored }, spec, createRng(47));
+    expect(() => new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { realFunctor: LinearIntentFunctor.identity(3) })).toThrow(/functorMaps.real/);
+    expect(() => new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { teacherWeight: -1 })).toThrow(/teacherWeight must be finite and >= 0, got -1/);
+    // The anchor adds w·teacher loss to the cone-matching loss of the same functor.
+    const anchored = new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { teacherWeight: 2 });
+    const pure = new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48));
+    const f = anchored.functor;
+    expect(anchored.losses([f])[0]).toBeCloseTo((pure.losses([f])[0] ?? 0) + 2 * anchored.teacherLoss(f), 6);
+    actor.dispose();
+    plain.dispose();
+  });
 });

@@ -2,10 +2,13 @@
  * Scenario `factored-transfer`: seed 001's experiment. One factored actor per equivalent world
  * (standard, mirrored, rotated, shifted-rules; replicas of one `FactoredActor`, trained by advantage
  * actor-critic with the factored tube and a commitment price λ), plus ablation replicas in the standard
- * world (policy without z_real, tube without z_real) and an unfactored baseline. For each pair
- * standard → B an intent functor is trained by evolution strategies to match cone signatures, then
- * evaluated in B on matched episodes: native, transported, random intent, oracle transform,
- * intent-shuffled, real-shuffled.
+ * world (policy without z_real, tube without z_real) and an unfactored baseline, in worlds with a weak
+ * current (ADR 0607). Linear probes report which part of z carries the rule and the current, and cone
+ * slopes along z_intent / z_real report smoothness and locality (ADR 0607). For each pair standard → B an
+ * intent functor starts at the closed-form teacher regression on paired episodes and is refined by
+ * evolution strategies on cone-signature matching anchored to the teacher (ADR 0608), then evaluated in
+ * B on matched episodes: native, transported, random intent, oracle transform, intent-shuffled,
+ * real-shuffled.
  * Checks: transported beats random on return and on cone signatures for mirrored and rotated
  * (paired sign-flip test, p < 0.05 on every seed); how close transported comes to native (goal: within
  * 10% of the native–random gap); intent-random degrades cone stats (bind below native, p < 0.05);
@@ -14,7 +17,7 @@
  * loss does not explode.
  *
  * Source: `001_4e7658869d462183.txt` §F–§K; SEED-INVENTORY.md §9.2 H001-A..E; issue 9 item 9;
- * ADRs 0601–0606.
+ * ADRs 0601–0608.
  */
 import {
   EquivalentWorld,
@@ -26,7 +29,9 @@ import {
   TRANSFER_CONDITIONS,
   actorConfigFor,
   buildPairedDataset,
+  coneSensitivity,
   evaluateTransfer,
+  latentProbes,
   pairedPermutationTest,
   runWithLatents,
   trainFactoredActor,
@@ -56,6 +61,11 @@ const configSchema = z
     intentDim: z.number().int().min(2).max(4).default(3),
     realDim: z.number().int().min(1).max(8).default(3),
     intentNorm: z.enum(INTENT_NORMS).default("running"),
+    /**
+     * Half-width of the worlds' current box (ADR 0607: at the package default 0.15 the current, which the
+     * latent does not learn to carry, dominates the cone and makes cones of different worlds incomparable).
+     */
+    currentHalfWidth: z.number().min(0).max(0.3).default(0.05),
     /** Fraction of the steps run in the refine phase (σ and stop pinned). */
     refineFraction: z.number().min(0).max(0.9).default(0.2),
     freezeSigmaDuringRefine: z.boolean().default(true),
@@ -64,24 +74,39 @@ const configSchema = z
     /** Train the ablation replicas (policy without z_real, tube without z_real) in the standard world. */
     ablations: z.boolean().default(true),
     functorKind: z.enum(["linear", "mlp"]).default("linear"),
+    /**
+     * Start of the functor (ADR 0608): `leastSquares` = the teacher regression in closed form (linear
+     * functor only), `identity` = the seed's identity start (ES teacher bootstrap optional).
+     */
+    functorInit: z.enum(["leastSquares", "identity"]).default("leastSquares"),
     /** ES generations of the teacher bootstrap (0 = off). */
     teacherGenerations: z.number().int().min(0).default(0),
+    /** Weight of the teacher anchor in the cone-matching loss (0 = pure cone matching; ADR 0608). */
+    teacherWeight: z.number().min(0).default(10),
     functorGenerations: z.number().int().min(1).default(100),
     esPairs: z.number().int().min(1).default(8),
-    esNoiseStd: z.number().positive().default(0.3),
-    esLearningRate: z.number().positive().default(0.3),
+    /** ES perturbation scale: small, ES refines the teacher's map locally (ADR 0608). */
+    esNoiseStd: z.number().positive().default(0.1),
+    esLearningRate: z.number().positive().default(0.1),
     /** Paired episodes the functor trains on. */
     pairedEpisodes: z.number().int().min(4).default(48),
     /** Matched evaluation episodes per pair (a multiple of 4 keeps rules balanced). */
     evalEpisodes: z.number().int().min(8).default(256),
     permutationResamples: z.number().int().min(100).default(5000),
+    /** Episodes of each of the two sets (fit, score) of the latent probes (ADR 0607). */
+    probeEpisodes: z.number().int().min(16).default(512),
     /** Significance level of the checks. */
     alpha: z.number().gt(0).lt(1).default(0.05),
     /** Goal for transported vs native: the unrecovered fraction of the native–random return gap. */
     closenessGoal: z.number().gt(0).default(0.1),
     logEvery: z.number().int().min(1).default(25),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.functorInit === "leastSquares" && c.functorKind !== "linear") {
+      ctx.addIssue({ code: "custom", path: ["functorInit"], message: `leastSquares needs functorKind "linear", got "${c.functorKind}"` });
+    }
+  });
 
 type Config = z.output<typeof configSchema>;
 
@@ -124,22 +149,25 @@ export const factoredTransferScenario = defineScenario({
     learningRate: 6e-3,
     includeShiftedRules: false,
     ablations: false,
-    functorGenerations: 40,
+    functorGenerations: 20,
     esPairs: 8,
     pairedEpisodes: 32,
     evalEpisodes: 128,
     permutationResamples: 2000,
+    probeEpisodes: 256,
     logEvery: 20,
   },
   defaultSeeds: 3,
-  // The mirrored transfer and within-10%-of-native checks do not pass yet (docs/decisions/0606).
+  // 10/12 at quick and full size: the functor-loss check (ES does not lower the anchored loss on every
+  // seed) and one more per size fail (docs/decisions/0608, package README).
   experimental: true,
   runSeed(config: Config, ctx) {
     const rng = createRng(ctx.seed);
     const targets = targetKinds(config);
     const kinds: WorldKind[] = ["standard", ...targets];
-    const worlds = kinds.map((kind) => new EquivalentWorld(kind));
+    const worlds = kinds.map((kind) => new EquivalentWorld(kind, { currentHalfWidth: config.currentHalfWidth }));
     const standard = worlds[0] as EquivalentWorld;
+    const specs = (r: Rng, count: number) => EquivalentWorld.sampleSpecs(r, count, standard.horizonSteps, config.currentHalfWidth);
     const ablationReplicas = config.ablations ? 2 : 0;
     const replicaWorlds = [...worlds, ...Array.from({ length: ablationReplicas }, () => standard)];
     const R = replicaWorlds.length;
@@ -200,21 +228,48 @@ export const factoredTransferScenario = defineScenario({
 
       const final: Record<string, number> = {};
       const tests = rng.fork("tests");
+      // Which part of z carries the plan (rule) and the realisation (current): linear probes (ADR 0607).
+      const probeRng = rng.fork("probes");
+      const probeTrain = specs(probeRng.fork("train"), config.probeEpisodes);
+      const probeTest = specs(probeRng.fork("test"), config.probeEpisodes);
+      kinds.forEach((kind, replica) => {
+        const scores = latentProbes(actor, replica, worlds[replica] as EquivalentWorld, probeTrain, probeTest);
+        for (const key of ["ruleFromIntent", "ruleFromReal", "currentFromIntent", "currentFromReal"] as const) final[`probe_${tag(kind)}_${key}`] = scores[key];
+      });
+      // Cone smoothness and locality in the latent (001 L70, L244), standard world.
+      const slopeStarts = standard.starts(probeTest);
+      const slopeZ = actor.sample(slopeStarts.start, probeTest.count, probeRng.fork("slope-z"), { replica: 0, deterministic: true }).z;
+      const [coarse, fine] = coneSensitivity(actor, 0, slopeStarts, slopeZ, probeRng.fork("slope-dir"), [0.3, 0.03]);
+      for (const [label, slopes] of [
+        ["coarse", coarse],
+        ["fine", fine],
+      ] as const) {
+        final[`coneSlope_${label}_intentLogVol`] = slopes?.intentLogVol.mean ?? Number.NaN;
+        final[`coneSlope_${label}_intentHorizon`] = slopes?.intentHorizon.mean ?? Number.NaN;
+        final[`coneSlope_${label}_realLogVol`] = slopes?.realLogVol.mean ?? Number.NaN;
+        final[`coneSlope_${label}_realHorizon`] = slopes?.realHorizon.mean ?? Number.NaN;
+      }
       const outcomes: Record<string, TransferEvaluation> = {};
       // 2. Per pair standard → B: paired data, ES functor, evaluation.
       targets.forEach((kind, index) => {
         const replica = index + 1;
         const name = tag(kind);
         const pairRng = rng.fork(`pair-${kind}`);
-        const trainSpec = EquivalentWorld.sampleSpecs(pairRng.fork("train-spec"), config.pairedEpisodes);
+        const trainSpec = specs(pairRng.fork("train-spec"), config.pairedEpisodes);
         const source = { replica: 0, world: standard };
         const target = { replica, world: worlds[replica] as EquivalentWorld };
         const data = buildPairedDataset(actor, source, target, trainSpec, pairRng.fork("data"));
-        const initial = config.functorKind === "linear" ? LinearIntentFunctor.identity(actor.intentDim) : MlpIntentFunctor.init(actor.intentDim, pairRng.fork("functor-init"));
+        const initial =
+          config.functorKind === "mlp"
+            ? MlpIntentFunctor.init(actor.intentDim, pairRng.fork("functor-init"))
+            : config.functorInit === "leastSquares"
+              ? LinearIntentFunctor.leastSquares(data.source.zIntent, data.target.zIntentNative, actor.intentDim)
+              : LinearIntentFunctor.identity(actor.intentDim);
         const trainer = new IntentFunctorTrainer(actor, data, initial, pairRng.fork("es"), {
           pairs: config.esPairs,
           noiseStd: config.esNoiseStd,
           learningRate: config.esLearningRate,
+          teacherWeight: config.teacherWeight,
         });
         if (config.teacherGenerations > 0) trainer.bootstrapTeacher(config.teacherGenerations);
         const logEvery = Math.max(1, Math.floor(config.functorGenerations / 10));
@@ -231,7 +286,7 @@ export const factoredTransferScenario = defineScenario({
         final[`${name}FunctorNormMean`] = trainer.curve.at(-1)?.outputNormMean ?? Number.NaN;
         final[`${name}FunctorNormStd`] = trainer.curve.at(-1)?.outputNormStd ?? Number.NaN;
 
-        const evalSpec = EquivalentWorld.sampleSpecs(pairRng.fork("eval-spec"), config.evalEpisodes);
+        const evalSpec = specs(pairRng.fork("eval-spec"), config.evalEpisodes);
         const evalData = buildPairedDataset(actor, source, target, evalSpec, pairRng.fork("eval-data"));
         const result = evaluateTransfer(actor, evalData, trainer.functor, pairRng.fork("eval"));
         outcomes[name] = result;
@@ -255,7 +310,7 @@ export const factoredTransferScenario = defineScenario({
 
       // 3. Factored vs unfactored, and the ablations, in the standard world on matched episodes.
       const evalRng = rng.fork("standard-eval");
-      const spec = EquivalentWorld.sampleSpecs(evalRng.fork("spec"), config.evalEpisodes);
+      const spec = specs(evalRng.fork("spec"), config.evalEpisodes);
       const starts = standard.starts(spec).start;
       const deterministic = (a: FactoredActor, replica: number, r: Rng) => a.sample(starts, spec.count, r, { replica, deterministic: true }).z;
       const factoredRun = runWithLatents(actor, 0, standard, spec, deterministic(actor, 0, evalRng));
