@@ -38,7 +38,7 @@ export function maxHierarchyLevel(levelZeroCount: number): number {
 }
 
 /** A zero-initialised sparse linear map used as an additive candidate term. */
-abstract class LinearTerm implements CandidateTerm {
+export abstract class LinearTerm implements CandidateTerm {
   readonly id: string;
   readonly layer: SparseMaskedLinear;
 

@@ -42,7 +42,7 @@ export { dynamicsGraph, type DynamicsGraphOptions } from "./dynamics-graph.js";
 export { CgptTracker, MarginalGainTracker, distributeTokens, type DistributeOptions, type TokenAccount } from "./tokens.js";
 export { SuperGraph, trainerOptimiser, type MetaOptimiser, type OptimisationSchedule, type Organiser, type SuperGraphOptions, type SuperGraphStatus } from "./super-graph.js";
 export { DenseBaseline, type DenseBaselineOptions } from "./dense-baseline.js";
-export { DownCorrectionTerm, HierarchyManager, RefinementTerm, maxHierarchyLevel, type NascentRecord, type NascentStatus, type ReviewDecision } from "./hierarchy.js";
+export { DownCorrectionTerm, HierarchyManager, LinearTerm, RefinementTerm, maxHierarchyLevel, type NascentRecord, type NascentStatus, type ReviewDecision } from "./hierarchy.js";
 export { moduleComplexityValue } from "./complexity.js";
 export { NOVELTY_NAMES, NoveltySignal, NoveltyTracker, routingEntropy, signatureOf, type NoveltyObservation } from "./novelty-signal.js";
 export { PrototypeCache, type Prototype } from "./prototype-cache.js";
