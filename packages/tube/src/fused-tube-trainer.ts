@@ -8,14 +8,14 @@
  * Source: `000_e13b841348682d63.txt` §7 L238–275 (soft fail in the loss, continuous λ update per step).
  */
 import { tf } from "@tam/tensor-backend";
-import type { CommitmentPrice, PriceUpdate } from "./commitment-price.js";
+import type { CommitmentPrice } from "./commitment-price.js";
 import { FusedTubeKernel } from "./fused-tube-kernel.js";
 import { HostAdam } from "./host-adam.js";
 import type { EpisodeBatch } from "./rule-world.js";
-import { EPISODE_STATS, EPISODE_STAT_INDEX, resolveTubeLossOptions } from "./tube-loss.js";
+import { EPISODE_STATS, resolveTubeLossOptions } from "./tube-loss.js";
 import { tubeMasks } from "./tube-masks.js";
 import type { TubeModel } from "./tube-model.js";
-import { DEFAULT_TUBE_LEARNING_RATE, replicaColumns, type TubeStepResult, type TubeTrainerOptions } from "./tube-trainer.js";
+import { DEFAULT_TUBE_LEARNING_RATE, feedBackStatistics, type TubeStepResult, type TubeTrainerOptions } from "./tube-trainer.js";
 
 /**
  * Trains a {@link TubeModel}'s replicas, each with its own commitment price, with the fused kernel; same
@@ -95,22 +95,8 @@ export class FusedTubeTrainer {
     });
     this.optimizer.step(this.params, this.grads);
     this.writeModel();
-    const updates: PriceUpdate[] = this.prices.map((price, r) => {
-      const columns = replicaColumns(stats, r, B);
-      return price.update({
-        fail: columns.failSoft,
-        residual: columns.residual,
-        sigmaMean: columns.sigmaMean,
-        rule: batch.rules,
-        failDeviation: columns.failDeviation,
-        deviation: columns.deviation,
-      });
-    });
-    this.previousLogVol = Array.from({ length: R }, (_, r) => {
-      let sum = 0;
-      for (let i = 0; i < B; i++) sum += stats[(r * B + i) * EPISODE_STATS.length + EPISODE_STAT_INDEX.logVol] ?? 0;
-      return sum / B;
-    });
+    const { updates, meanLogVol } = feedBackStatistics(this.prices, stats, batch);
+    this.previousLogVol = meanLogVol;
     return { stats, lambdas, updates };
   }
 

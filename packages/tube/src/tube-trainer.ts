@@ -47,6 +47,36 @@ export function replicaColumns(stats: Float32Array, replica: number, batch: numb
 }
 
 /**
+ * Feed one step's per-episode statistics (`[R, B, EPISODE_STATS.length]`) back: update each replica's
+ * price from its columns, and return the updates with each replica's mean log-vol (the change
+ * penalty's reference for the next step).
+ */
+export function feedBackStatistics(
+  prices: readonly CommitmentPrice[],
+  stats: Float32Array,
+  batch: EpisodeBatch,
+): { readonly updates: PriceUpdate[]; readonly meanLogVol: number[] } {
+  const B = batch.count;
+  const updates = prices.map((price, r) => {
+    const columns = replicaColumns(stats, r, B);
+    return price.update({
+      fail: columns.failSoft,
+      residual: columns.residual,
+      sigmaMean: columns.sigmaMean,
+      rule: batch.rules,
+      failDeviation: columns.failDeviation,
+      deviation: columns.deviation,
+    });
+  });
+  const meanLogVol = prices.map((_, r) => {
+    let sum = 0;
+    for (let i = 0; i < B; i++) sum += stats[(r * B + i) * EPISODE_STATS.length + EPISODE_STAT_INDEX.logVol] ?? 0;
+    return sum / B;
+  });
+  return { updates, meanLogVol };
+}
+
+/**
  * Trains a {@link TubeModel}'s replicas, each with its own commitment price.
  *
  * @example
@@ -113,22 +143,8 @@ export class TubeTrainer {
     });
     const stats = (statsTensor as unknown as Tensor).dataSync() as Float32Array;
     (statsTensor as unknown as Tensor).dispose();
-    const updates = this.prices.map((price, r) => {
-      const columns = replicaColumns(stats, r, B);
-      return price.update({
-        fail: columns.failSoft,
-        residual: columns.residual,
-        sigmaMean: columns.sigmaMean,
-        rule: batch.rules,
-        failDeviation: columns.failDeviation,
-        deviation: columns.deviation,
-      });
-    });
-    this.previousLogVol = Array.from({ length: R }, (_, r) => {
-      let sum = 0;
-      for (let i = 0; i < B; i++) sum += stats[(r * B + i) * EPISODE_STATS.length + EPISODE_STAT_INDEX.logVol] ?? 0;
-      return sum / B;
-    });
+    const { updates, meanLogVol } = feedBackStatistics(this.prices, stats, batch);
+    this.previousLogVol = meanLogVol;
     return { stats, lambdas, updates };
   }
 
