@@ -37,7 +37,7 @@ export interface ProgramIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly progressStream?: NodeJS.WriteStream;
-  /** Run seeds in the calling thread instead of worker threads. */
+  /** Run seeds in the calling thread instead of on worker processes. */
   readonly execution?: Execution;
   /** The scenarios to offer; the registry by default. */
   readonly scenarios?: readonly Scenario[];
@@ -86,7 +86,7 @@ export async function main(program: Command, argv: readonly string[], io: Progra
     .option("--quick", "small sizes for CI", false)
     .option("--out <dir>", "output directory", "harness-out")
     .addOption(new Option("--backend <name>", "force a tensor backend").choices(["cpu", "wasm", "tensorflow"]))
-    .addOption(new Option("--in-process", "run seeds in this thread, not worker threads").hideHelp())
+    .addOption(new Option("--in-process", "run seeds in this thread, not on workers").hideHelp())
     .action(async (name: string, flags: RunFlags) => {
       exitCode = await runCommand(name, flags, io);
     });

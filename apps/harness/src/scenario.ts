@@ -5,7 +5,7 @@
  * (the full size the seed ran), a smaller `quick` override for CI, a per-seed run that returns
  * metric series and final metrics, and checks that encode the seed's stated results.
  *
- * Seeds run in worker threads, so configs and results must be plain JSON-serialisable data.
+ * Seeds run in worker processes, so configs and results must be plain JSON-serialisable data.
  */
 import type { z } from "zod";
 

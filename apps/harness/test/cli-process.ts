@@ -22,9 +22,30 @@ export function requireBuiltCli(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the tests through turbo (pnpm test), which builds first`);
 }
 
-/** Start `tam-harness ...args`. */
-export function startCli(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, TAM_BACKEND: "" }, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Whether any process is left in process group `group` (a CLI started with `ownGroup` leads the group
+ * of its pid, and its worker processes join it).
+ */
+export function processGroupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
+}
+
+/**
+ * Start `tam-harness ...args`. With `ownGroup` it leads a new process group, as a command started
+ * from a shell does: Ctrl-C in a terminal signals the whole group (`process.kill(-pid, "SIGINT")`).
+ */
+export function startCli(args: readonly string[], options: { readonly ownGroup?: boolean } = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, TAM_BACKEND: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownGroup === true,
+  });
   let text = "";
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onData = (chunk: Buffer): void => {

@@ -1,4 +1,4 @@
-// End-to-end: the built `tam-harness` binary, with seeds on worker threads. The turbo `test` task of
+// End-to-end: the built `tam-harness` binary, with seeds on worker processes. The turbo `test` task of
 // this app depends on its `build`, so dist/ is current when this runs.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -35,7 +35,7 @@ describe("tam-harness binary", () => {
     expect(readFileSync(join(out, "backend", "report.html"), "utf8")).toContain("<svg");
   });
 
-  it("runs several seeds on worker threads with the same results as one seed at a time", async () => {
+  it("runs several seeds on worker processes with the same results as one seed at a time", async () => {
     const together = mkdtempSync(join(tmpdir(), "tam-cli-"));
     const alone = mkdtempSync(join(tmpdir(), "tam-cli-"));
     const [a, b] = await Promise.all([

@@ -10,7 +10,7 @@ export interface ProgramRun {
   readonly err: string;
 }
 
-/** Run `tam-harness ...argv` in this thread (no worker threads) offering only `scenarios`. */
+/** Run `tam-harness ...argv` in this thread (no workers) offering only `scenarios`. */
 export async function runProgram(argv: readonly string[], scenarios: readonly Scenario[]): Promise<ProgramRun> {
   let out = "";
   let err = "";

@@ -1,5 +1,6 @@
-// The built CLI sweeping on worker threads: Ctrl-C (SIGINT) stops cleanly with exit 130 and no
-// half-written files, --resume runs only the missing jobs, and results match in-process runs.
+// The built CLI sweeping on worker processes: Ctrl-C (SIGINT to the whole process group, as a terminal
+// sends it) stops cleanly with exit 130, no worker left and no half-written files; --resume runs only
+// the missing jobs; results match in-process runs and worker threads.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { JobResult } from "../src/sweep/result-store.js";
 import type { SweepReport } from "../src/sweep/sweep-report.js";
 import { epistemicPoliciesScenario } from "../src/scenarios/epistemic-policies.js";
-import { requireBuiltCli, startCli } from "./cli-process.js";
+import { processGroupAlive, requireBuiltCli, startCli } from "./cli-process.js";
 
 const SCENARIO = "epistemic-policies";
 
@@ -19,18 +20,22 @@ function sweepFiles(dir: string): string[] {
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
 
-describe("tam-harness sweep on worker threads", () => {
+describe("tam-harness sweep on worker processes", () => {
   beforeAll(requireBuiltCli);
 
   it("stops on Ctrl-C with exit 130, no report and only whole result files; --resume finishes the rest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tam-sweep-cli-"));
     // Jobs of a few hundred ms each, so the interrupt lands mid-sweep.
-    const args = ["sweep", SCENARIO, "--seeds", "1..4", "--set", "budgetWells=10000,10001", "--set", "maxCycles=100000", "--threads", "2", "--out", dir];
-    const sweep = startCli(args);
+    const args = ["sweep", SCENARIO, "--seeds", "1..4", "--set", "budgetWells=10000,10001", "--set", "maxCycles=100000", "--workers", "2", "--out", dir];
+    const sweep = startCli(args, { ownGroup: true });
+    await sweep.waitFor(/8 jobs; 8 to run on 2 local worker process\(es\)/);
     await sweep.waitFor(/: [1-9]\d*\/8 done/);
-    sweep.child.kill("SIGINT");
+    const group = sweep.child.pid ?? Number.NaN;
+    process.kill(-group, "SIGINT");
     const { code } = await sweep.exited;
     expect(code, sweep.output()).toBe(130);
+    // The workers ignored the SIGINT; the sweep terminated them before it exited.
+    expect(processGroupAlive(group)).toBe(false);
     expect(sweep.output()).toContain("interrupted; finished jobs are stored, run again with --resume");
     expect(readdirSync(join(dir, SCENARIO))).toEqual(["sweep"]);
     const kept = sweepFiles(dir);
@@ -53,7 +58,17 @@ describe("tam-harness sweep on worker threads", () => {
       [1, 2, 3, 4],
     ]);
 
-    // Worker threads give the same results as the scenario run in this thread.
+    // Worker processes give the same results as the scenario run in this thread, and as worker threads.
+    const threadsDir = mkdtempSync(join(tmpdir(), "tam-sweep-cli-threads-"));
+    const onThreads = startCli(["sweep", SCENARIO, "--seeds", "1..2", "--set", "budgetWells=10000", "--set", "maxCycles=100000", "--runtime", "threads", "--out", threadsDir]);
+    const { code: threadsCode } = await onThreads.exited;
+    expect(onThreads.output()).toContain("on 2 local worker thread(s)");
+    expect(threadsCode, onThreads.output()).toBe(readJson<SweepReport>(join(threadsDir, SCENARIO, "sweep-report.json")).passed ? 0 : 1);
+    const byJob = new Map(sweepFiles(dir).map((file) => [readJson<JobResult>(file).id, readJson<JobResult>(file)]));
+    const threadResults = sweepFiles(threadsDir).map((file) => readJson<JobResult>(file));
+    expect(threadResults).toHaveLength(2);
+    for (const onThread of threadResults) expect(onThread.outcome.result).toEqual(byJob.get(onThread.id)?.outcome.result);
+
     for (const file of sweepFiles(dir).slice(0, 2)) {
       const stored = readJson<JobResult>(file);
       const config = epistemicPoliciesScenario.configSchema.parse(stored.config);

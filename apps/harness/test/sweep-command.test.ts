@@ -102,11 +102,13 @@ describe("tam-harness sweep", () => {
     [["sweep", "typed", "--set", "speed=1"], /--set speed=1: scenario "typed" has no "speed" setting/],
     [["sweep", "typed", "--set", "rate=1,fast"], /--set rate=fast: "rate" takes a number \(got "fast"\)/],
     [["sweep", "typed", "--set", "mode=fast,warp"], /--set mode=warp: "mode" takes one of fast, slow/],
-    [["sweep", "typed", "--threads", "0"], /--threads must be an integer >= 1 \(got 0\)/],
+    [["sweep", "typed", "--workers", "0"], /--workers must be an integer >= 1 \(got 0\)/],
+    [["sweep", "typed", "--runtime", "fibers"], /--runtime.*fibers/],
     [["sweep", "typed", "--queue", "http://localhost:6379"], /--queue "http:\/\/localhost:6379" must use redis:\/\/ or rediss:\/\//],
     [["sweep", "typed", "--queue", "not a url"], /--queue "not a url" is not a URL/],
     [["sweep", "typed", "--queue", "redis://localhost/x"], /the database must be a number \(got "x"\)/],
-    [["sweep", "typed", "--queue", "redis://localhost:6379", "--threads", "2"], /--threads .* cannot be used with --queue/],
+    [["sweep", "typed", "--queue", "redis://localhost:6379", "--workers", "2"], /--workers and --runtime .* cannot be used with --queue/],
+    [["sweep", "typed", "--queue", "redis://localhost:6379", "--runtime", "threads"], /--workers and --runtime .* cannot be used with --queue/],
   ])("exits 2 naming the flag and value, running nothing: %j", async (argv, message) => {
     const dir = tempOut();
     const { code, err } = await run([...argv, "--out", dir]);

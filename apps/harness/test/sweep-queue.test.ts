@@ -1,19 +1,19 @@
 // Sweeps across processes through a real Redis server (Debian's redis-server on a loopback port, never
 // a mock): two workers, one SIGKILLed mid-job; its job is retried by the other and every job's result
-// is present exactly once.
+// is present exactly once, and the killed worker's worker processes exit with it.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { JobResult } from "../src/sweep/result-store.js";
 import type { SweepReport } from "../src/sweep/sweep-report.js";
-import { requireBuiltCli, startCli, type CliProcess } from "./cli-process.js";
+import { processGroupAlive, requireBuiltCli, startCli, type CliProcess } from "./cli-process.js";
 import { startRedisServer, type RedisServer } from "./redis-server.js";
 
 const SCENARIO = "epistemic-policies";
 /** Short lock and stalled-check periods, so a killed worker's job is retried within seconds. */
-const WORKER_FLAGS = ["--threads", "1", "--lock-ms", "1500", "--stalled-ms", "500"];
+const WORKER_FLAGS = ["--workers", "1", "--lock-ms", "1500", "--stalled-ms", "500"];
 
 describe("sweep through a Redis queue", () => {
   let redis: RedisServer;
@@ -30,8 +30,8 @@ describe("sweep through a Redis queue", () => {
     await redis.stop();
   });
 
-  const start = (args: string[]): CliProcess => {
-    const p = startCli(args);
+  const start = (args: string[], options: { ownGroup?: boolean } = {}): CliProcess => {
+    const p = startCli(args, options);
     processes.push(p);
     return p;
   };
@@ -40,16 +40,19 @@ describe("sweep through a Redis queue", () => {
     const dir = mkdtempSync(join(tmpdir(), "tam-sweep-queue-"));
     const queueName = "sigkill-test";
     const queue = ["--queue", redis.url, "--queue-name", queueName];
-    const doomed = start(["worker", ...queue, ...WORKER_FLAGS]);
+    const doomed = start(["worker", ...queue, ...WORKER_FLAGS], { ownGroup: true });
     const survivor = start(["worker", ...queue, ...WORKER_FLAGS]);
-    await Promise.all([doomed.waitFor(/thread\(s\) on queue/), survivor.waitFor(/thread\(s\) on queue/)]);
+    await Promise.all([doomed.waitFor(/1 worker process\(es\) on queue/), survivor.waitFor(/1 worker process\(es\) on queue/)]);
     const sweep = start(["sweep", SCENARIO, "--quick", "--seeds", "1..3", "--set", "budgetWells=480,960", ...queue, "--out", dir]);
-    // The first job of a worker includes loading the tensor backend in its thread: seconds, so this
-    // SIGKILL lands mid-job.
+    // The first job of a worker includes loading the tensor backend in its worker process: seconds, so
+    // this SIGKILL lands mid-job.
     const [, killedJob] = await doomed.waitFor(/start (\S+)/);
     doomed.child.kill("SIGKILL");
     expect((await doomed.exited).signal).toBe("SIGKILL");
     expect(doomed.output()).not.toContain(`done ${killedJob}`);
+    // Its worker process lost its IPC channel and exits instead of finishing a job nobody collects.
+    const group = doomed.child.pid ?? Number.NaN;
+    await vi.waitFor(() => expect(processGroupAlive(group)).toBe(false), { timeout: 30_000, interval: 100 });
 
     const { code } = await sweep.exited;
     expect(code, sweep.output()).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * What a job runner (local threads or the Redis queue) reports to the sweep as jobs finish.
+ * What a job runner (local workers or the Redis queue) reports to the sweep as jobs finish.
  */
 import type { EncodedOutcome, SeedTask } from "../seed-task.js";
 import type { SweepJob } from "./sweep-plan.js";

@@ -1,10 +1,10 @@
 /**
- * Runs sweep jobs on this machine: on a piscina worker-thread pool sized to the cores (or to
- * `--threads`), or one after another in the calling thread (tests). Aborting the signal stops
+ * Runs sweep jobs on this machine: on the seed pool (worker processes by default) sized to the cores
+ * (or to `--workers`), or one after another in the calling thread (tests). Aborting the signal stops
  * dispatching and terminates running jobs; their results are simply not written.
  */
 import type { Execution } from "../run-seeds.js";
-import { createSeedPool } from "../run-seeds.js";
+import { createSeedPool, type WorkerRuntime } from "../seed-pool.js";
 import type { Scenario } from "../scenario.js";
 import { encodeOutcome, runSeedTask, type EncodedOutcome } from "../seed-task.js";
 import type { JobEvents } from "./job-events.js";
@@ -17,8 +17,9 @@ export const LOCAL = "local";
 /** Options for {@link runJobsLocally}. */
 export interface LocalRunOptions {
   readonly execution: Execution;
-  /** Worker threads (at most one per job). */
-  readonly threads: number;
+  /** Workers (at most one per job). */
+  readonly workers: number;
+  readonly runtime: WorkerRuntime;
   /** The scenario object, for in-process execution (workers look it up by name). */
   readonly scenario: Scenario;
   readonly signal: AbortSignal;
@@ -34,7 +35,7 @@ export async function runJobsLocally(jobs: readonly SweepJob[], events: JobEvent
     return;
   }
   if (jobs.length === 0) return;
-  const pool = createSeedPool(Math.min(jobs.length, options.threads));
+  const pool = createSeedPool({ size: Math.min(jobs.length, options.workers), runtime: options.runtime });
   // One listener for the whole pool: destroying it rejects every queued and running job.
   const stop = (): void => void pool.destroy();
   options.signal.addEventListener("abort", stop, { once: true });

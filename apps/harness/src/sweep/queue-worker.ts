@@ -1,12 +1,12 @@
 /**
  * `tam-harness worker`: takes sweep jobs from a Redis-backed BullMQ queue and runs them on a local
- * worker-thread pool, on any machine that can reach the server. BullMQ holds a lock on each running
- * job and renews it; if this process dies, the lock expires after `lockMs` and another worker's
+ * seed pool (worker processes by default), on any machine that can reach the server. BullMQ holds a
+ * lock on each running job and renews it; if this process dies, the lock expires after `lockMs` and another worker's
  * stalled-job check (every `stalledMs`) hands the job out again.
  */
 import { hostname } from "node:os";
 import { Worker } from "bullmq";
-import { createSeedPool } from "../run-seeds.js";
+import { createSeedPool, type WorkerRuntime } from "../seed-pool.js";
 import { seedTaskOf } from "./job-events.js";
 import type { QueueConnection } from "./queue-connection.js";
 import type { QueueJobData, QueueJobResult } from "./queue-protocol.js";
@@ -22,8 +22,9 @@ export const DEFAULT_MAX_STALLED = 2;
 export interface QueueWorkerOptions {
   readonly connection: QueueConnection;
   readonly queueName: string;
-  /** Jobs run at once, one per worker thread. */
-  readonly threads: number;
+  /** Jobs run at once, one per worker. */
+  readonly workers: number;
+  readonly runtime: WorkerRuntime;
   readonly lockMs: number;
   readonly stalledMs: number;
   readonly maxStalled: number;
@@ -36,7 +37,7 @@ export interface QueueWorkerOptions {
 /** Run jobs until the signal aborts, then finish the running ones and close. */
 export async function runQueueWorker(options: QueueWorkerOptions): Promise<void> {
   const me = `${hostname()}/${process.pid}`;
-  const pool = createSeedPool(options.threads);
+  const pool = createSeedPool({ size: options.workers, runtime: options.runtime });
   const worker = new Worker<QueueJobData, QueueJobResult>(
     options.queueName,
     async (job) => {
@@ -48,7 +49,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     },
     {
       connection: { ...options.connection.options, maxRetriesPerRequest: null },
-      concurrency: pool.threads,
+      concurrency: pool.size,
       lockDuration: options.lockMs,
       stalledInterval: options.stalledMs,
       maxStalledCount: options.maxStalled,
@@ -59,7 +60,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   worker.on("error", (error) => options.log(`queue error: ${error.message}`));
   try {
     await worker.waitUntilReady();
-    options.log(`worker ${me}: ${pool.threads} thread(s) on queue "${options.queueName}" at ${options.connection.display}`);
+    options.log(`worker ${me}: ${pool.size} worker ${pool.runtime === "processes" ? "process(es)" : "thread(s)"} on queue "${options.queueName}" at ${options.connection.display}`);
     const running = worker.run();
     await new Promise<void>((resolve) => {
       if (options.signal.aborted) resolve();

@@ -22,7 +22,7 @@ export interface JobResult {
   readonly config: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly outcome: SeedOutcome;
-  /** Where it ran: `local` for the sweep's own threads, else the queue worker's `host/pid`. */
+  /** Where it ran: `local` for the sweep's own workers, else the queue worker's `host/pid`. */
   readonly ranOn: string;
   readonly finishedAt: string;
 }

@@ -1,5 +1,6 @@
 /**
- * Benchmark: the same local sweep on 1 and on 2 worker threads; writes jobs/s and the speedup as
+ * Benchmark: the same local sweep on 1 and on 2 workers, as worker processes (the default) and as
+ * worker threads; writes jobs/s and the speedups as
  * `{ machine, settings, results: [{ name, value, unit }] }` to the path given as the first argument
  * (`pnpm bench` writes `bench-results/harness-sweep.json` at the repository root).
  *
@@ -16,19 +17,20 @@ import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { findScenario } from "../registry.js";
+import { WORKER_RUNTIMES, type WorkerRuntime } from "../seed-pool.js";
 import { parseSweepAxes } from "./sweep-axes.js";
 import { planSweep } from "./sweep-plan.js";
 import { runSweep } from "./sweep-run.js";
 
 /**
- * Scenario and settings: about a second of work per job on a free core. Starting a worker thread
- * (loading every scenario's packages and the tensor backend) costs about 1.5 s of CPU once per thread,
- * in parallel; with jobs of this size it is a small part of a sweep, as in real sweeps.
+ * Scenario and settings: about a second of work per job on a free core. Starting a worker (loading
+ * every scenario's packages and the tensor backend) costs about 1.5 s of CPU once per worker, in
+ * parallel; with jobs of this size it is a small part of a sweep, as in real sweeps.
  */
 const SCENARIO = "epistemic-policies";
 const SETTINGS = ["budgetWells=160000", "maxCycles=400000"];
 const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
-const THREADS = [1, 2] as const;
+const WORKERS = [1, 2] as const;
 const REPEATS = 3;
 
 /** One benchmark number. */
@@ -51,7 +53,7 @@ async function timeSpin(threads: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function timeSweep(threads: number): Promise<number> {
+async function timeSweep(runtime: WorkerRuntime, workers: number): Promise<number> {
   const scenario = findScenario(SCENARIO);
   const plan = planSweep(scenario, { axes: parseSweepAxes(scenario, SETTINGS), seeds: SEEDS, quick: false, backend: undefined });
   const outDir = mkdtempSync(join(tmpdir(), "tam-sweep-bench-"));
@@ -60,7 +62,7 @@ async function timeSweep(threads: number): Promise<number> {
     await runSweep(plan, {
       outDir,
       resume: false,
-      runner: { kind: "local", execution: "workers", threads },
+      runner: { kind: "local", execution: "workers", workers, runtime },
       chartMetric: undefined,
       command: "sweep-bench",
       signal: new AbortController().signal,
@@ -77,16 +79,18 @@ const loadBefore = loadavg()[0] ?? Number.NaN;
 const best = new Map<string, number>();
 const keep = (key: string, seconds: number): void => void best.set(key, Math.min(best.get(key) ?? Number.POSITIVE_INFINITY, seconds));
 for (let repeat = 0; repeat < REPEATS; repeat++) {
-  for (const threads of THREADS) {
-    keep(`sweep/${threads}`, await timeSweep(threads));
-    keep(`spin/${threads}`, await timeSpin(threads));
+  for (const workers of WORKERS) {
+    for (const runtime of WORKER_RUNTIMES) keep(`sweep/${runtime}/${workers}`, await timeSweep(runtime, workers));
+    keep(`spin/${workers}`, await timeSpin(workers));
   }
 }
 const seconds = (key: string): number => best.get(key) ?? Number.NaN;
-const rate = (threads: number): number => SEEDS.length / seconds(`sweep/${threads}`);
+const rate = (runtime: WorkerRuntime, workers: number): number => SEEDS.length / seconds(`sweep/${runtime}/${workers}`);
 const results: BenchResult[] = [
-  ...THREADS.map((threads) => ({ name: `sweep/jobs-per-s/threads=${threads}`, value: rate(threads), unit: "jobs/s" })),
-  { name: "sweep/speedup/threads=2", value: rate(2) / rate(1), unit: "x" },
+  ...WORKER_RUNTIMES.flatMap((runtime) => [
+    ...WORKERS.map((workers) => ({ name: `sweep/${runtime}/jobs-per-s/workers=${workers}`, value: rate(runtime, workers), unit: "jobs/s" })),
+    { name: `sweep/${runtime}/speedup/workers=2`, value: rate(runtime, 2) / rate(runtime, 1), unit: "x" },
+  ]),
   // Each spin thread does the same work, so 2 threads on 2 free cores take as long as 1.
   { name: "baseline/spin-speedup/threads=2", value: (2 * seconds("spin/1")) / seconds("spin/2"), unit: "x" },
 ];

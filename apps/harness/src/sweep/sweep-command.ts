@@ -9,6 +9,7 @@ import { Option } from "commander";
 import { findScenario } from "../registry.js";
 import type { Execution } from "../run-seeds.js";
 import type { BackendName, Scenario } from "../scenario.js";
+import { WORKER_RUNTIMES, type WorkerRuntime } from "../seed-pool.js";
 import { parseIntegerFlag } from "../seed-list.js";
 import { UsageError } from "../usage-error.js";
 import { onInterrupt } from "./interrupt.js";
@@ -19,6 +20,9 @@ import { parseSeedRange } from "./seed-range.js";
 import { parseSweepAxes } from "./sweep-axes.js";
 import { describeSetting, planSweep } from "./sweep-plan.js";
 import { runSweep, type SweepRunner } from "./sweep-run.js";
+
+/** Workers are processes unless `--runtime threads` asks for worker threads. */
+const DEFAULT_RUNTIME: WorkerRuntime = "processes";
 
 /** How a sweep or worker command ended; the program maps it to an exit code. */
 export type SweepOutcome = "passed" | "failed" | "interrupted";
@@ -48,7 +52,8 @@ interface SweepFlags {
   quick?: boolean;
   out: string;
   resume?: boolean;
-  threads?: string;
+  workers?: string;
+  runtime: WorkerRuntime;
   queue?: string;
   queueName: string;
   metric?: string;
@@ -59,7 +64,8 @@ interface SweepFlags {
 interface WorkerFlags {
   queue: string;
   queueName: string;
-  threads?: string;
+  workers?: string;
+  runtime: WorkerRuntime;
   lockMs: string;
   stalledMs: string;
   maxStalled: string;
@@ -76,12 +82,13 @@ export function registerSweepCommands(program: Command, io: SweepIo, host: Sweep
     .option("--quick", "start from the scenario's small CI sizes", false)
     .option("--out <dir>", "output directory", "harness-out")
     .option("--resume", "run only the jobs without a stored result", false)
-    .option("--threads <n>", "worker threads on this machine (default: one per core)")
+    .option("--workers <n>", "jobs at once on this machine, one per worker (default: one per core)")
+    .addOption(runtimeOption())
     .option("--queue <url>", "run jobs through the Redis queue at redis://HOST:PORT (start workers with `tam-harness worker`)")
     .option("--queue-name <name>", "queue name, shared with the workers", DEFAULT_QUEUE_NAME)
     .option("--metric <name>", "final metric to chart against each swept setting (default: the first by name)")
     .addOption(new Option("--backend <name>", "force a tensor backend").choices(["cpu", "wasm", "tensorflow"]))
-    .addOption(new Option("--in-process", "run jobs in this thread, not worker threads").hideHelp())
+    .addOption(new Option("--in-process", "run jobs in this thread, not on workers").hideHelp())
     .action(async (name: string, flags: SweepFlags) => {
       host.setOutcome(await sweepCommand(name, flags, io, host));
     });
@@ -91,7 +98,8 @@ export function registerSweepCommands(program: Command, io: SweepIo, host: Sweep
     .description("take sweep jobs from the Redis queue and run them on this machine's cores, until Ctrl-C")
     .requiredOption("--queue <url>", "the Redis server, redis://HOST:PORT")
     .option("--queue-name <name>", "queue name, shared with the sweeps", DEFAULT_QUEUE_NAME)
-    .option("--threads <n>", "jobs at once, one per worker thread (default: one per core)")
+    .option("--workers <n>", "jobs at once, one per worker (default: one per core)")
+    .addOption(runtimeOption())
     .option("--lock-ms <ms>", "job lock duration: a dead worker's job is retried after at most this long", String(DEFAULT_LOCK_MS))
     .option("--stalled-ms <ms>", "how often to look for jobs of dead workers", String(DEFAULT_STALLED_MS))
     .option("--max-stalled <n>", "times a job may be retried after its worker died before it fails", String(DEFAULT_MAX_STALLED))
@@ -144,13 +152,13 @@ async function sweepCommand(name: string, flags: SweepFlags, io: SweepIo, host: 
 }
 
 async function chooseRunner(flags: SweepFlags, io: SweepIo): Promise<SweepRunner> {
-  const threads = flags.threads === undefined ? undefined : parseIntegerFlag("--threads", flags.threads, 1);
+  const workers = flags.workers === undefined ? undefined : parseIntegerFlag("--workers", flags.workers, 1);
   if (flags.queue === undefined) {
     const execution = flags.inProcess === true ? "in-process" : (io.execution ?? "workers");
-    return { kind: "local", execution, threads: threads ?? availableParallelism() };
+    return { kind: "local", execution, workers: workers ?? availableParallelism(), runtime: flags.runtime };
   }
-  if (threads !== undefined) {
-    throw new UsageError("--threads sets this machine's threads and cannot be used with --queue (give it to `tam-harness worker`)");
+  if (workers !== undefined || flags.runtime !== DEFAULT_RUNTIME) {
+    throw new UsageError("--workers and --runtime set this machine's workers and cannot be used with --queue (give them to `tam-harness worker`)");
   }
   const connection = parseQueueUrl(flags.queue);
   await checkQueueReachable(connection);
@@ -158,7 +166,7 @@ async function chooseRunner(flags: SweepFlags, io: SweepIo): Promise<SweepRunner
 }
 
 async function workerCommand(flags: WorkerFlags, io: SweepIo): Promise<SweepOutcome> {
-  const threads = flags.threads === undefined ? availableParallelism() : parseIntegerFlag("--threads", flags.threads, 1);
+  const workers = flags.workers === undefined ? availableParallelism() : parseIntegerFlag("--workers", flags.workers, 1);
   const lockMs = parseIntegerFlag("--lock-ms", flags.lockMs, 100);
   const stalledMs = parseIntegerFlag("--stalled-ms", flags.stalledMs, 100);
   const maxStalled = parseIntegerFlag("--max-stalled", flags.maxStalled, 0);
@@ -169,7 +177,8 @@ async function workerCommand(flags: WorkerFlags, io: SweepIo): Promise<SweepOutc
     await runQueueWorker({
       connection,
       queueName: flags.queueName,
-      threads,
+      workers,
+      runtime: flags.runtime,
       lockMs,
       stalledMs,
       maxStalled,
@@ -188,9 +197,14 @@ function sweepWords(flags: SweepFlags): string[] {
   for (const set of flags.set) words.push("--set", set);
   if (flags.quick === true) words.push("--quick");
   if (flags.resume === true) words.push("--resume");
-  if (flags.threads !== undefined) words.push("--threads", flags.threads);
+  if (flags.workers !== undefined) words.push("--workers", flags.workers);
+  if (flags.runtime !== DEFAULT_RUNTIME) words.push("--runtime", flags.runtime);
   if (flags.queue !== undefined) words.push("--queue", parseQueueUrl(flags.queue).display);
   if (flags.metric !== undefined) words.push("--metric", flags.metric);
   if (flags.backend !== undefined) words.push("--backend", flags.backend);
   return words;
+}
+
+function runtimeOption(): Option {
+  return new Option("--runtime <kind>", "what a worker is: a child process, or a worker thread").choices(WORKER_RUNTIMES).default(DEFAULT_RUNTIME);
 }

@@ -1,10 +1,11 @@
 /**
  * Runs a planned sweep: skips jobs whose result is already on disk (`--resume`), runs the rest on
- * local worker threads or through the Redis queue, stores each result as it arrives, shows progress,
+ * local workers or through the Redis queue, stores each result as it arrives, shows progress,
  * and writes the sweep report. Interrupted, it writes no report (the stored results are complete
  * files, and `--resume` continues from them).
  */
 import type { Execution } from "../run-seeds.js";
+import type { WorkerRuntime } from "../seed-pool.js";
 import type { JobEvents } from "./job-events.js";
 import { runJobsLocally } from "./local-runner.js";
 import type { QueueConnection } from "./queue-connection.js";
@@ -19,7 +20,7 @@ import { writeSweepReport, type SweepReportPaths } from "./write-sweep-report.js
 
 /** Where jobs run. */
 export type SweepRunner =
-  | { readonly kind: "local"; readonly execution: Execution; readonly threads: number }
+  | { readonly kind: "local"; readonly execution: Execution; readonly workers: number; readonly runtime: WorkerRuntime }
   | { readonly kind: "queue"; readonly connection: QueueConnection; readonly queueName: string };
 
 /** Options for {@link runSweep}. */
@@ -55,12 +56,12 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   const results = new Map<string, JobResult>(options.resume ? await readJobResults(options.outDir, plan.jobs) : []);
   const reused = results.size;
   const toRun = plan.jobs.filter((job) => !results.has(job.id));
-  const where = options.runner.kind === "local" ? `${options.runner.threads} local thread(s)` : `queue "${options.runner.queueName}" at ${options.runner.connection.display}`;
+  const where = options.runner.kind === "local" ? describeLocalWorkers(options.runner) : `queue "${options.runner.queueName}" at ${options.runner.connection.display}`;
   options.log(
     `${plan.scenario.name}: ${plan.settings.length} setting(s) x ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${toRun.length} to run${reused > 0 ? ` (${reused} already done)` : ""} on ${where}`,
   );
   // Results of this run as file text, parsed once for the report: parsing while jobs run would take
-  // CPU from the threads running them.
+  // CPU from the workers running them.
   const written = new Map<string, string>();
   const failures: JobFailure[] = [];
   let retried = 0;
@@ -103,4 +104,9 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   });
   const paths = await writeSweepReport(options.outDir, report);
   return { ran: toRun.length, reused, report, paths };
+}
+
+function describeLocalWorkers(runner: { readonly execution: Execution; readonly workers: number; readonly runtime: WorkerRuntime }): string {
+  if (runner.execution === "in-process") return "this thread";
+  return `${runner.workers} local worker ${runner.runtime === "processes" ? "process(es)" : "thread(s)"}`;
 }
