@@ -153,3 +153,51 @@ export {
 } from "./clone-split-planner.js";
 export { SPLINE_DEFAULT_KNOTS, SplineActivation, type SplineActivationOptions, type SplineForwardOptions } from "./spline-activation.js";
 export { SplineActivatedStack, type SplineActivatedStackOptions } from "./spline-activated-stack.js";
+export { ARM_DIRECTIONS, StencilGeometry, type ArmDirection, type StencilGeometryOptions } from "./stencil-geometry.js";
+export { STENCIL_LAPLACIAN_SCALE, STENCIL_MAX_CENTRES, StencilLayer, type StencilForwardOptions, type StencilLayerOptions, type StencilSeed, type StencilState } from "./stencil-layer.js";
+export { STENCIL_LEARNING_RATE, STENCIL_RESIDUAL_LAMBDA, StencilNet, type StencilNetOptions } from "./stencil-net.js";
+export type {
+  StencilCommitEvent,
+  StencilCoolEvent,
+  StencilCoolReason,
+  StencilEscapeEvent,
+  StencilEvent,
+  StencilGrowthShape,
+  StencilShortlistEvent,
+  StencilSkipEvent,
+  StencilTieEvent,
+} from "./stencil-events.js";
+export {
+  STENCIL_ARM_LENGTH,
+  STENCIL_COMMITS_PER_CYCLE,
+  STENCIL_COOL_TOLERANCE,
+  STENCIL_NMS_RADIUS,
+  STENCIL_QUIET_FRACTION,
+  STENCIL_SHORTLIST_SIZE,
+  StencilPlanner,
+  stencilFrontier,
+  stencilPlannerConfigSchema,
+  type StencilCandidate,
+  type StencilCycleReport,
+  type StencilPlannerConfig,
+  type StencilPlannerConfigInput,
+} from "./stencil-planner.js";
+export {
+  STENCIL_ATTACH_THRESHOLD,
+  STENCIL_ESCAPE_THRESHOLD,
+  STENCIL_FLAT_RADIUS,
+  STENCIL_GRAVITY_STRENGTH,
+  STENCIL_MAX_NORM,
+  STENCIL_MERGE_THRESHOLD,
+  STENCIL_MERGE_TOLERANCE,
+  STENCIL_MIN_DISTANCE,
+  STENCIL_MIN_HOT_CELLS,
+  STENCIL_MOMENTUM,
+  STENCIL_REPULSION,
+  StencilDynamics,
+  cosineSimilarity,
+  stencilDynamicsConfigSchema,
+  type StencilDynamicsConfig,
+  type StencilDynamicsConfigInput,
+  type StencilDynamicsReport,
+} from "./stencil-dynamics.js";

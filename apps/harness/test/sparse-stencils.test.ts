@@ -1,0 +1,84 @@
+// The sparse-stencils scenario at its quick config: every check passes, charted series exist, same seed
+// gives the same result, bad config is rejected by field, and the checks fail on bad results.
+// Source: 002 L1515-1530 (innate convolution), L1556-1560 (planner hooks), L1791-1832 (stencil dynamics);
+// SEED-INVENTORY §3.13-§3.14.
+import { initBackend } from "@tam/tensor-backend";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
+import { sparseStencilsScenario } from "../src/scenarios/sparse-stencils.js";
+import { expectChartedSeries, expectChecksPass } from "./scenario-assertions.js";
+
+const scenario = sparseStencilsScenario as unknown as Scenario;
+
+function context(seed: number): SeedContext {
+  return { seed, backend: undefined, progress: () => undefined };
+}
+
+describe("sparse-stencils", () => {
+  let config: unknown;
+  let results: SeedResult[] = [];
+  beforeAll(async () => {
+    await initBackend({ backend: "wasm" });
+    config = scenario.configSchema.parse(scenario.quick);
+    results = [];
+    for (let seed = 1; seed <= scenario.defaultSeeds; seed += 1) results.push(await scenario.runSeed(config as never, context(seed)));
+  }, 600_000);
+
+  it("passes every check at the quick config", () => {
+    const checks = scenario.checks(config as never, results);
+    for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
+    expectChecksPass(checks, 5);
+  });
+
+  it("charts only series that it produces, and they are JSON-safe", () => {
+    expectChartedSeries(scenario, results[0]);
+  });
+
+  it("is deterministic per seed", async () => {
+    const small = scenario.configSchema.parse({ ...(scenario.quick as object), trainSize: 200, testSize: 100, steps: 60, evalEvery: 30 });
+    const a = await scenario.runSeed(small, context(7));
+    const b = await scenario.runSeed(small, context(7));
+    expect(b).toEqual(a);
+    expect(a.final["ringCommits"]! + a.final["armCommits"]!).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("has defaults for every field and rejects bad config by field name", () => {
+    expect(() => scenario.configSchema.parse({})).not.toThrow();
+    for (const [field, value] of [
+      ["canvas", 12],
+      ["radius", 0],
+      ["maxCentres", 0],
+    ] as const) {
+      const parsed = scenario.configSchema.safeParse({ [field]: value });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.path).toEqual([field]);
+    }
+  });
+
+  it("fails its checks when the seed is not a pass-through, nothing grows or ties, ties move weights, or accuracy collapses", () => {
+    const fake: SeedResult = {
+      series: {},
+      final: {
+        passThroughExact: 0,
+        ringCommits: 0,
+        armCommits: 3,
+        meanCellsPerUnit: 1.5,
+        liveCentres: 0,
+        tiedUnits: 0,
+        units: 72,
+        ties: 0,
+        escapes: 0,
+        maxTieRelativeChange: 0.1,
+        stencilActiveNnz: 300,
+        stencilUntiedNnz: 200,
+        stencilAccuracy: 0.2,
+        convAccuracy: 0.5,
+        seedOnlyAccuracy: 0.3,
+        convNnz: 50,
+      },
+    };
+    const checks = scenario.checks(config as never, [fake]);
+    expect(checks).toHaveLength(5);
+    expect(checks.every((c) => !c.pass)).toBe(true);
+  });
+});
