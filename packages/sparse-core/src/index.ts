@@ -153,6 +153,55 @@ export {
 } from "./clone-split-planner.js";
 export { SPLINE_DEFAULT_KNOTS, SplineActivation, type SplineActivationOptions, type SplineForwardOptions } from "./spline-activation.js";
 export { SplineActivatedStack, type SplineActivatedStackOptions } from "./spline-activated-stack.js";
+export { categoricalNll, gaussianMixtureCdf, gaussianMixtureMean, gaussianMixtureNll, normalCdf } from "./mixture-density.js";
+export { kolmogorovTail, ksUniform, type KsResult } from "./ks-test.js";
+export { chiSquareTail, frequencyCheck, type FrequencyCheckResult } from "./frequency-check.js";
+export {
+  DISTRIBUTION_HEAD_INITIAL_CONFIDENCE,
+  DISTRIBUTION_HEAD_INITIAL_SIGMA,
+  DISTRIBUTION_HEAD_KINDS,
+  DISTRIBUTION_HEAD_LEARNING_RATE,
+  DistributionHead,
+  distributionCellParams,
+  type DistributionBatch,
+  type DistributionCandidate,
+  type DistributionForwardOptions,
+  type DistributionHeadKind,
+  type DistributionHeadOptions,
+  type DistributionInputs,
+  type HostDistribution,
+} from "./distribution-head.js";
+export {
+  AMBIGUITY_ANCHORS,
+  AMBIGUITY_BUFFER_SIZE,
+  AMBIGUITY_MIN_GAP_NATS,
+  AMBIGUITY_MIN_MODE_WEIGHT,
+  AMBIGUITY_MIN_SEPARATION,
+  AMBIGUITY_NEIGHBOURS,
+  AmbiguityDetector,
+  twoModeFit,
+  type AmbiguityFinding,
+  type AmbiguityThresholds,
+  type ResidualMode,
+} from "./ambiguity-detector.js";
+export { CALIBRATION_ALPHA, checkCalibration, type CalibrationReport } from "./calibration-monitor.js";
+export {
+  DH_BUFFER_BATCHES,
+  DH_MAX_ADDS_PER_DEPTH,
+  DH_MIN_GAIN_NATS,
+  DH_MIN_WIN_RATE,
+  DH_PROBE_LEARNING_RATE,
+  DistributionHeadPlanner,
+  disposeDistributionBatch,
+  distributionHeadPlannerConfigSchema,
+  looGain,
+  type DistributionBatchSource,
+  type DistributionCycleReport,
+  type DistributionHeadEntry,
+  type DistributionHeadEvent,
+  type DistributionHeadPlannerConfig,
+  type DistributionHeadPlannerConfigInput,
+} from "./distribution-head-planner.js";
 export { ARM_DIRECTIONS, StencilGeometry, type ArmDirection, type StencilGeometryOptions } from "./stencil-geometry.js";
 export { STENCIL_LAPLACIAN_SCALE, STENCIL_MAX_CENTRES, StencilLayer, type StencilForwardOptions, type StencilLayerOptions, type StencilSeed, type StencilState } from "./stencil-layer.js";
 export { STENCIL_LEARNING_RATE, STENCIL_RESIDUAL_LAMBDA, StencilNet, type StencilNetOptions } from "./stencil-net.js";

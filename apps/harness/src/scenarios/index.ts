@@ -14,8 +14,9 @@ import { neuromodHomeostasisScenario } from "./neuromod-homeostasis.js";
 import { sparseCloneSplitScenario } from "./sparse-clone-split.js";
 import { sparseGrowthScenario } from "./sparse-growth.js";
 import { sparseStencilsScenario } from "./sparse-stencils.js";
+import { sparseMultimodalScenario } from "./sparse-multimodal.js";
 import { tubeConformalScenario } from "./tube-conformal.js";
 import { tubeHomeostasisScenario } from "./tube-homeostasis.js";
 
 /** Every scenario `tam-harness` knows, in listing order. */
-export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, sparseCloneSplitScenario, sparseStencilsScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario, graphDynamicsScenario, graphEquationsScenario, graphBarrierScenario, graphBlackHoleScenario, factoredTransferScenario];
+export const SCENARIOS: readonly Scenario[] = [backendScenario, epistemicDebtScenario, epistemicPoliciesScenario, sparseGrowthScenario, sparseCloneSplitScenario, sparseMultimodalScenario, sparseStencilsScenario, tubeHomeostasisScenario, tubeConformalScenario, neuromodHomeostasisScenario, graphDynamicsScenario, graphEquationsScenario, graphBarrierScenario, graphBlackHoleScenario, factoredTransferScenario];
