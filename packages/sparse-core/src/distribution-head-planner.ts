@@ -91,7 +91,8 @@ export interface DistributionHeadEntry {
   readonly source: DistributionBatchSource;
 }
 
-interface EventBase {
+/** Fields every Distribution Head planner event carries: the cycle, the head's id and its depth. */
+export interface DistributionHeadEventBase {
   readonly cycle: number;
   readonly objectId: string;
   readonly depth: number;
@@ -99,8 +100,8 @@ interface EventBase {
 
 /** Typed Distribution Head planner events. */
 export type DistributionHeadEvent =
-  | (EventBase & { readonly type: "dh-calibration"; readonly test: "ks" | "frequency"; readonly statistic: number; readonly pValue: number; readonly n: number; readonly pass: boolean; readonly missAnchor: readonly number[] | null })
-  | (EventBase & {
+  | (DistributionHeadEventBase & { readonly type: "dh-calibration"; readonly test: "ks" | "frequency"; readonly statistic: number; readonly pValue: number; readonly n: number; readonly pass: boolean; readonly missAnchor: readonly number[] | null })
+  | (DistributionHeadEventBase & {
       readonly type: "dh-nominate";
       readonly key: number;
       readonly reason: "ambiguity" | "calibration";
@@ -109,10 +110,10 @@ export type DistributionHeadEvent =
       readonly gapNats: number;
       readonly statistics: Readonly<Record<string, number>>;
     })
-  | (EventBase & { readonly type: "dh-probe"; readonly key: number; readonly meanGain: number; readonly stdGain: number; readonly winRate: number; readonly baseUntouched: boolean })
-  | (EventBase & { readonly type: "dh-commit"; readonly key: number; readonly anchor: readonly number[]; readonly meanGain: number; readonly winRate: number; readonly hotAfter: number })
-  | (EventBase & { readonly type: "dh-skip"; readonly key: number; readonly reason: "no-gain" | "depth-cap" | "budget"; readonly meanGain: number })
-  | (EventBase & { readonly type: "dh-prune"; readonly key: number; readonly reason: "weak" | "struct-cap"; readonly looGain: number; readonly hotAfter: number });
+  | (DistributionHeadEventBase & { readonly type: "dh-probe"; readonly key: number; readonly meanGain: number; readonly stdGain: number; readonly winRate: number; readonly baseUntouched: boolean })
+  | (DistributionHeadEventBase & { readonly type: "dh-commit"; readonly key: number; readonly anchor: readonly number[]; readonly meanGain: number; readonly winRate: number; readonly hotAfter: number })
+  | (DistributionHeadEventBase & { readonly type: "dh-skip"; readonly key: number; readonly reason: "no-gain" | "depth-cap" | "budget"; readonly meanGain: number })
+  | (DistributionHeadEventBase & { readonly type: "dh-prune"; readonly key: number; readonly reason: "weak" | "struct-cap"; readonly looGain: number; readonly hotAfter: number });
 
 /** What one cycle did. */
 export interface DistributionCycleReport {
@@ -371,7 +372,7 @@ export class DistributionHeadPlanner {
   }
 
   /** Prune when weak (LOO ΔNLL ≤ `pruneBelowGain`, one cell per cycle) and down to `structCap` (weakest first). */
-  private pruneWeak(head: DistributionHead, evalBatches: readonly DistributionBatch[], base: EventBase, emit: (event: DistributionHeadEvent) => void): void {
+  private pruneWeak(head: DistributionHead, evalBatches: readonly DistributionBatch[], base: DistributionHeadEventBase, emit: (event: DistributionHeadEvent) => void): void {
     const ranked = Array.from(head.hotKeys(), (key) => ({ key, looGain: looGain(head, key, evalBatches) })).sort((a, b) => a.looGain - b.looGain || a.key - b.key);
     let removed = 0;
     for (const { key, looGain: gain } of ranked) {

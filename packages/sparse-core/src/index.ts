@@ -199,6 +199,7 @@ export {
   type DistributionCycleReport,
   type DistributionHeadEntry,
   type DistributionHeadEvent,
+  type DistributionHeadEventBase,
   type DistributionHeadPlannerConfig,
   type DistributionHeadPlannerConfigInput,
 } from "./distribution-head-planner.js";
