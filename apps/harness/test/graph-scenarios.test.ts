@@ -1,18 +1,14 @@
 // The @tam/graph scenarios at their quick configs: every check passes, charted series exist and are
 // JSON-safe, the same seed gives the same result, bad config is rejected by field, and the checks fail on
 // results that contradict the claims. Source: seed 002 Archives 00-03; issue 8 item 9.
-import { initBackend } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
+import type { Scenario, SeedResult } from "../src/scenario.js";
 import { graphBarrierScenario } from "../src/scenarios/graph-barrier.js";
 import { graphBlackHoleScenario } from "../src/scenarios/graph-black-hole.js";
 import { graphDynamicsScenario } from "../src/scenarios/graph-dynamics.js";
 import { graphEquationsScenario } from "../src/scenarios/graph-equations.js";
 import { expectChecksPass, expectChartedSeries } from "./scenario-assertions.js";
-
-function context(seed: number): SeedContext {
-  return { seed, backend: undefined, progress: () => undefined };
-}
+import { runQuickSeeds, seedContext } from "./quick-seeds.js";
 
 const CASES: readonly { scenario: Scenario; tiny: Record<string, unknown>; badField: Record<string, unknown>; badPath: string[]; contradiction: SeedResult; failing: string }[] = [
   {
@@ -53,10 +49,7 @@ describe.each(CASES)("$scenario.name", ({ scenario, tiny, badField, badPath, con
   let config: unknown;
   let results: SeedResult[] = [];
   beforeAll(async () => {
-    await initBackend({ backend: "wasm" });
-    config = scenario.configSchema.parse(scenario.quick);
-    results = [];
-    for (let seed = 1; seed <= scenario.defaultSeeds; seed += 1) results.push(await scenario.runSeed(config as never, context(seed)));
+    ({ config, results } = await runQuickSeeds(scenario));
   }, 300_000);
 
   it("passes every check at the quick config", () => {
@@ -72,8 +65,8 @@ describe.each(CASES)("$scenario.name", ({ scenario, tiny, badField, badPath, con
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), ...tiny });
-    const a = await scenario.runSeed(small, context(7));
-    const b = await scenario.runSeed(small, context(7));
+    const a = await scenario.runSeed(small, seedContext(7));
+    const b = await scenario.runSeed(small, seedContext(7));
     expect(b).toEqual(a);
   }, 120_000);
 

@@ -1,26 +1,19 @@
 // The sparse-multimodal scenario at its quick config: every check passes, charted series exist, same seed
 // gives the same result, bad config is rejected by field, and the checks fail on bad results.
 // Source: 002 L1185-1227, L1296-1302, L1356 (Distribution Head); SEED-INVENTORY §3.11; ADR 0323.
-import { initBackend } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
+import type { Scenario, SeedResult } from "../src/scenario.js";
 import { sparseMultimodalScenario } from "../src/scenarios/sparse-multimodal.js";
 import { expectChartedSeries, expectChecksPass } from "./scenario-assertions.js";
+import { runQuickSeeds, seedContext } from "./quick-seeds.js";
 
 const scenario = sparseMultimodalScenario as unknown as Scenario;
-
-function context(seed: number): SeedContext {
-  return { seed, backend: undefined, progress: () => undefined };
-}
 
 describe("sparse-multimodal", () => {
   let config: unknown;
   let results: SeedResult[] = [];
   beforeAll(async () => {
-    await initBackend({ backend: "wasm" });
-    config = scenario.configSchema.parse(scenario.quick);
-    results = [];
-    for (let seed = 1; seed <= scenario.defaultSeeds; seed += 1) results.push(await scenario.runSeed(config as never, context(seed)));
+    ({ config, results } = await runQuickSeeds(scenario));
   }, 300_000);
 
   it("passes every check at the quick config", () => {
@@ -35,8 +28,8 @@ describe("sparse-multimodal", () => {
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), steps: 500, warmupSteps: 200, testSize: 256 });
-    const a = await scenario.runSeed(small, context(5));
-    const b = await scenario.runSeed(small, context(5));
+    const a = await scenario.runSeed(small, seedContext(5));
+    const b = await scenario.runSeed(small, seedContext(5));
     expect(b).toEqual(a);
     expect(a.final["probes"]).toBeGreaterThan(0);
   });

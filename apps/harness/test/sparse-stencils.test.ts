@@ -2,26 +2,19 @@
 // gives the same result, bad config is rejected by field, and the checks fail on bad results.
 // Source: 002 L1515-1530 (innate convolution), L1556-1560 (planner hooks), L1791-1832 (stencil dynamics);
 // SEED-INVENTORY §3.13-§3.14.
-import { initBackend } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Scenario, SeedContext, SeedResult } from "../src/scenario.js";
+import type { Scenario, SeedResult } from "../src/scenario.js";
 import { sparseStencilsScenario } from "../src/scenarios/sparse-stencils.js";
 import { expectChartedSeries, expectChecksPass } from "./scenario-assertions.js";
+import { runQuickSeeds, seedContext } from "./quick-seeds.js";
 
 const scenario = sparseStencilsScenario as unknown as Scenario;
-
-function context(seed: number): SeedContext {
-  return { seed, backend: undefined, progress: () => undefined };
-}
 
 describe("sparse-stencils", () => {
   let config: unknown;
   let results: SeedResult[] = [];
   beforeAll(async () => {
-    await initBackend({ backend: "wasm" });
-    config = scenario.configSchema.parse(scenario.quick);
-    results = [];
-    for (let seed = 1; seed <= scenario.defaultSeeds; seed += 1) results.push(await scenario.runSeed(config as never, context(seed)));
+    ({ config, results } = await runQuickSeeds(scenario));
   }, 600_000);
 
   it("passes every check at the quick config", () => {
@@ -36,8 +29,8 @@ describe("sparse-stencils", () => {
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), trainSize: 200, testSize: 100, steps: 60, evalEvery: 30 });
-    const a = await scenario.runSeed(small, context(7));
-    const b = await scenario.runSeed(small, context(7));
+    const a = await scenario.runSeed(small, seedContext(7));
+    const b = await scenario.runSeed(small, seedContext(7));
     expect(b).toEqual(a);
     expect(a.final["ringCommits"]! + a.final["armCommits"]!).toBeGreaterThan(0);
   }, 120_000);
