@@ -158,7 +158,8 @@ export class TubeModel {
 
   /**
    * Run every replica on a batch. Inside a `tf.tidy` (or `tf.variableGrads`) the intermediates are freed;
-   * the caller owns the outputs.
+   * the caller owns the outputs. Differentiable in the weights and in `obs`, `latent` and `anchor` for
+   * any number of replicas (the replicas' gradients of a shared input add up).
    */
   forward(inputs: TubeInputs): TubeOutput {
     const { obsDim, latentDim, replicas: R, horizonSteps: T, stateDim: D, sigmaFloor } = this.config;
@@ -176,7 +177,9 @@ export class TubeModel {
       if (latentDim > 0 && inputs.latent !== undefined) parts.push(inputs.latent);
       parts.push(tf.ones([B, 1]));
       const x = tf.concat(parts, 1);
-      const xR = tf.expandDims(x, 0); // broadcast over the replica axis by the batched matMul
+      // One copy of x per replica: a broadcast batch axis in matMul does not back-propagate into x
+      // (tfjs's BatchMatMul gradient keeps the broadcast shape), tile's gradient sums over the replicas.
+      const xR = R > 1 ? tf.tile(tf.expandDims(x, 0), [R, 1, 1]) : tf.expandDims(x, 0);
       const h = tf.tanh(tf.matMul(xR, tf.mul(this.w1, this.mask1)));
       const hb = tf.concat([h, tf.ones([R, B, 1])], 2);
       const out = tf.matMul(hb, tf.mul(this.w2, this.mask2));

@@ -86,6 +86,37 @@ describe.each(BACKENDS)("TubeModel on %s", (backend) => {
     model.dispose();
   });
 
+  it("back-propagates into the latent input with replicas: the gradient matches finite differences (R = 2)", () => {
+    const B = 5;
+    const model = new TubeModel({ obsDim: world.obsDim, latentDim: 3, horizonSteps: 4, stateDim: 2, hiddenUnits: 4, replicas: 2, coneLatent: { start: 0, end: 2 } }, createRng(11));
+    const batch = new RuleWorld({ horizonSteps: 4 }).sampleEpisodes(createRng(12), B);
+    const obs = tf.tensor2d(batch.obs, [B, world.obsDim]);
+    const anchor = tf.tensor2d(batch.anchor, [B, 8]);
+    const traj = tf.tensor3d(batch.traj, [B, 4, 2]);
+    const lambda = tf.tensor1d([1.5, 0.5]);
+    const z0 = latent(13, B, 3);
+    // The replicas differ (their own initial weights), so the latent gradient is a sum of two different parts.
+    const loss = (z: tf.Tensor): tf.Scalar => {
+      const output = model.forward({ obs, latent: z as tf.Tensor2D, anchor });
+      return tf.sum(tf.mul(tubeLoss({ output, traj, lambda, sigmaFloor: 0.01 }, { gamma: 10 }).perReplica, tf.tensor1d([1, 2])));
+    };
+    const value = (z: Float32Array): number => tf.tidy(() => loss(tf.tensor2d(z, [B, 3])).dataSync()[0] ?? Number.NaN);
+    const before = tf.memory().numTensors;
+    const grad = tf.tidy(() => Array.from(tf.grad(loss)(tf.tensor2d(z0, [B, 3])).dataSync()));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(grad.length).toBe(B * 3);
+    let largest = 0;
+    for (let index = 0; index < B * 3; index++) {
+      const shifted = (delta: number): Float32Array => Float32Array.from(z0, (v, i) => (i === index ? v + delta : v));
+      const fd = (value(shifted(1e-2)) - value(shifted(-1e-2))) / 2e-2;
+      largest = Math.max(largest, Math.abs(fd));
+      expect(Math.abs((grad[index] ?? 0) - fd), `z[${index}]`).toBeLessThan(0.02 * Math.max(1, Math.abs(fd)) + 2e-3);
+    }
+    expect(largest).toBeGreaterThan(1e-2);
+    tf.dispose([obs, anchor, traj, lambda]);
+    model.dispose();
+  });
+
   it("a model's life (construct, forward, dispose) leaves no tensor behind", () => {
     const before = tf.memory().numTensors;
     const model = new TubeModel({ obsDim: world.obsDim, latentDim: 2, horizonSteps: 8, stateDim: 2, replicas: 2 }, createRng(5).fork("model"));
