@@ -4,7 +4,7 @@
  * with Gaussian exploration, compute discounted returns-to-go and advantages against the critic, run
  * the same episodes again with the policy mean for the tube's trajectories, then one
  * {@link FactoredActor.trainStep}. The refine phase starts after `1 − refineFraction` of the steps
- * (ADR 0603).
+ * (ADR 0603), and the learning rate decays linearly over it (ADR 0610).
  *
  * Source: `001_4e7658869d462183.txt` §B, §D (policy on (obs, z)), §K L243 (the actor trains);
  * SEED-INVENTORY.md §15.6 item 3 (RL algorithm: advantage actor-critic, ADR 0602).
@@ -92,6 +92,11 @@ export function collectEpisodes(actor: FactoredActor, worlds: readonly Equivalen
   return { count: n, start, sample, obs, actions, advantages, returnsToGo, traj, tubeObs, anchor, rules, meanReturns };
 }
 
+/** Learning-rate schedules of the refine phase (ADR 0610). */
+export const REFINE_LEARNING_RATES = ["linearDecay", "constant"] as const;
+/** A learning-rate schedule of the refine phase: decay linearly towards 0, or keep the configured rate. */
+export type RefineLearningRate = (typeof REFINE_LEARNING_RATES)[number];
+
 /** Options of {@link trainFactoredActor}. */
 export interface TrainActorOptions {
   readonly steps: number;
@@ -100,6 +105,12 @@ export interface TrainActorOptions {
   readonly rng: Rng;
   /** Fraction of the steps, at the end, run in the refine phase (default 0: never). */
   readonly refineFraction?: number;
+  /**
+   * Learning rate in the refine phase (ADR 0610): `linearDecay` (default) scales the configured rate by
+   * (steps left) / (refine steps), from 1 at the phase's first step to 1/(refine steps) at the last, as
+   * in A2C's linear schedule; `constant` keeps it. The configured rate is restored at the end.
+   */
+  readonly refineLearningRate?: RefineLearningRate;
   /** Called after every step. */
   readonly onStep?: (step: number, result: ActorStepResult, batch: ActorTrainingBatch) => void;
 }
@@ -115,15 +126,22 @@ export function trainFactoredActor(actor: FactoredActor, worlds: readonly Equiva
   const refineFraction = options.refineFraction ?? 0;
   if (!(refineFraction >= 0 && refineFraction <= 1)) throw new Error(`Error in trainFactoredActor: refineFraction must be in [0, 1], got ${refineFraction}.`);
   const refineFrom = refineFraction > 0 ? Math.floor(steps * (1 - refineFraction)) : Number.POSITIVE_INFINITY;
+  const schedule = options.refineLearningRate ?? "linearDecay";
+  if (!(REFINE_LEARNING_RATES as readonly string[]).includes(schedule)) {
+    throw new Error(`Error in trainFactoredActor: refineLearningRate must be one of ${REFINE_LEARNING_RATES.join(", ")}, got ${String(schedule)}.`);
+  }
+  const decay = schedule === "linearDecay";
   const data = options.rng.fork("episodes");
   const acting = options.rng.fork("acting");
   const horizon = worlds[0]?.horizonSteps ?? actor.config.horizonSteps;
   const halfWidth = worlds[0]?.options.currentHalfWidth;
   for (let step = 0; step < steps; step++) {
     if (step >= refineFrom && actor.phase === "fit") actor.beginRefine();
+    if (decay && step >= refineFrom) actor.learningRate = (actor.config.learningRate * (steps - step)) / (steps - refineFrom);
     const spec = EquivalentWorld.sampleSpecs(data, batchEpisodes, horizon, halfWidth);
     const batch = collectEpisodes(actor, worlds, spec, acting);
     const result = actor.trainStep(batch);
     options.onStep?.(step, result, batch);
   }
+  actor.learningRate = actor.config.learningRate;
 }

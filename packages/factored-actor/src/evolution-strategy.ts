@@ -109,9 +109,14 @@ export class EvolutionStrategy {
     return { thetas, noise };
   }
 
-  /** One generation: `fitness` gets the 2P candidates and returns one fitness each (higher is better). */
-  step(fitness: (thetas: readonly Float64Array[]) => readonly number[]): EsStepResult {
-    const { pairs, noiseStd, learningRate } = this.options;
+  /**
+   * One generation: `fitness` gets the 2P candidates and returns one fitness each (higher is better).
+   * `stepScale` multiplies this generation's step size α (a schedule, e.g. a linear decay; ADR 0609).
+   */
+  step(fitness: (thetas: readonly Float64Array[]) => readonly number[], stepScale = 1): EsStepResult {
+    if (!(Number.isFinite(stepScale) && stepScale >= 0)) throw new Error(`Error in EvolutionStrategy.step: stepScale must be finite and >= 0, got ${stepScale}.`);
+    const { pairs, noiseStd } = this.options;
+    const learningRate = this.options.learningRate * stepScale;
     const decay = this.options.weightDecay ?? 0;
     const { thetas, noise } = this.candidates();
     const values = fitness(thetas);

@@ -49,7 +49,7 @@ import type { EpisodeMemory } from "./episode-memory.js";
 import { FactoredSharedTube } from "./factored-shared-tube.js";
 import { replicaTubeLoss } from "./factored-tube-loss.js";
 import type { FactoredZSample } from "./factored-z-sample.js";
-import { denseForward, initDense, tanhInPlace } from "./host-dense.js";
+import { denseForward, initDense, policyForward, tanhInPlace } from "./host-dense.js";
 import { DEFAULT_INTENT_NORM, INTENT_NORMS, RunningIntentStats, normaliseIntent, normaliseIntentHost } from "./intent-normalisation.js";
 
 const priceSchema = z
@@ -352,6 +352,16 @@ export class FactoredActor {
     return this.steps;
   }
 
+  /** The optimiser's current learning rate. */
+  get learningRate(): number {
+    return this.optimizer.learningRate;
+  }
+
+  /** Set the optimiser's learning rate (schedules, e.g. the refine phase's decay; ADR 0610). */
+  set learningRate(value: number) {
+    this.optimizer.learningRate = value;
+  }
+
   /** "fit" before {@link FactoredActor.beginRefine}, "refine" after. */
   get phase(): "fit" | "refine" {
     return this.refining ? "refine" : "fit";
@@ -481,12 +491,25 @@ export class FactoredActor {
     this.checkReplica("act", replica);
     if (obs.length !== n * P) throw new Error(`Error in FactoredActor.act: obs must have n·policyObsDim = ${n * P} values, got ${obs.length}.`);
     if (z.length !== n * this.latentDim) throw new Error(`Error in FactoredActor.act: z must have n·latentDim = ${n * this.latentDim} values, got ${z.length}.`);
-    const h = denseForward(obs, n, P, this.host.polWo, replica, H);
     const Z = this.latentDim;
-    const wz = this.host.polWz.subarray(replica * Z * H, (replica + 1) * Z * H);
-    denseForward(z, n, this.policyReadsReal[replica] === true ? Z : this.intentDim, wz, 0, H, { inStride: Z, hasBias: false, accumulate: h });
-    tanhInPlace(h);
-    const out = denseForward(h, n, H, this.host.polW2, replica, A + 1);
+    const out = policyForward(
+      {
+        wo: this.host.polWo,
+        woOffset: replica * (P + 1) * H,
+        wz: this.host.polWz,
+        wzOffset: replica * Z * H,
+        w2: this.host.polW2,
+        w2Offset: replica * (H + 1) * (A + 1),
+        obsDim: P,
+        latentDim: Z,
+        readDim: this.policyReadsReal[replica] === true ? Z : this.intentDim,
+        hiddenUnits: H,
+        outDim: A + 1,
+      },
+      obs,
+      z,
+      n,
+    );
     const actions = new Float32Array(n * A);
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++) {

@@ -22,36 +22,18 @@ export function initDense(rng: { normal(mean?: number, std?: number): number }, 
 }
 
 /**
- * `y = x · W[:in] + W[in]` for replica `replica`: x `[n, in]` (row stride `inStride`, offset `inOffset`
- * within the row), W `[R, in + 1, out]`; writes y `[n, out]` into `out` at row stride `outDim`.
- * Set `hasBias` false for a weight without a bias row (`[R, in, out]`).
+ * `y = x · W[:in] + W[in]` for replica `replica`: x `[n, in]`, W `[R, in + 1, out]`; returns y `[n, out]`.
  */
-export function denseForward(
-  x: ArrayLike<number>,
-  n: number,
-  inDim: number,
-  w: Float32Array,
-  replica: number,
-  outDim: number,
-  options: { readonly inStride?: number; readonly inOffset?: number; readonly hasBias?: boolean; readonly accumulate?: Float64Array } = {},
-): Float64Array {
-  const stride = options.inStride ?? inDim;
-  const offset = options.inOffset ?? 0;
-  const hasBias = options.hasBias ?? true;
-  const rows = inDim + (hasBias ? 1 : 0);
-  const base = replica * rows * outDim;
+export function denseForward(x: ArrayLike<number>, n: number, inDim: number, w: Float32Array, replica: number, outDim: number): Float64Array {
+  const base = replica * (inDim + 1) * outDim;
   const biasBase = base + inDim * outDim;
-  const accumulate = options.accumulate !== undefined;
-  const y = options.accumulate ?? new Float64Array(n * outDim);
-  if (y.length < n * outDim) throw new Error(`Error in denseForward: accumulate has ${y.length} values, needs ${n * outDim}.`);
+  const y = new Float64Array(n * outDim);
   for (let b = 0; b < n; b++) {
     const yo = b * outDim;
-    const xo = b * stride + offset;
-    if (!accumulate) for (let o = 0; o < outDim; o++) y[yo + o] = 0;
-    if (hasBias) for (let o = 0; o < outDim; o++) y[yo + o] = (y[yo + o] as number) + (w[biasBase + o] as number);
+    const xo = b * inDim;
+    for (let o = 0; o < outDim; o++) y[yo + o] = w[biasBase + o] as number;
     for (let i = 0; i < inDim; i++) {
       const xi = x[xo + i] as number;
-      if (xi === 0) continue;
       const wo = base + i * outDim;
       for (let o = 0; o < outDim; o++) y[yo + o] = (y[yo + o] as number) + xi * (w[wo + o] as number);
     }
@@ -63,4 +45,57 @@ export function denseForward(
 export function tanhInPlace(x: Float64Array): Float64Array {
   for (let i = 0; i < x.length; i++) x[i] = Math.tanh(x[i] ?? 0);
   return x;
+}
+
+/** The policy's host weights for one replica: views into the `[R, in (+ 1), out]` blocks and their offsets. */
+export interface PolicyHostWeights {
+  /** Observation layer `[P + 1, H]` (bias last) starting at `woOffset`. */
+  readonly wo: Float32Array;
+  readonly woOffset: number;
+  /** Latent layer `[Z, H]` (no bias) starting at `wzOffset`; only the first `readDim` rows are read. */
+  readonly wz: Float32Array;
+  readonly wzOffset: number;
+  /** Output layer `[H + 1, outDim]` (bias last) starting at `w2Offset`. */
+  readonly w2: Float32Array;
+  readonly w2Offset: number;
+  readonly obsDim: number;
+  /** Row stride of z (the latent dimension). */
+  readonly latentDim: number;
+  /** Leading latent columns the policy reads. */
+  readonly readDim: number;
+  readonly hiddenUnits: number;
+  readonly outDim: number;
+}
+
+/**
+ * The policy network on the host, specialised (one fused loop per episode, no intermediate arrays):
+ * `y_i = W2ᵀ·[tanh(Woᵀ·[obs_i, 1] + Wzᵀ·z_i[:readDim]), 1]` for obs `[n, P]`, z `[n, latentDim]`;
+ * returns y `[n, outDim]`. Same numbers as {@link denseForward} chained (up to summation order).
+ */
+export function policyForward(w: PolicyHostWeights, obs: ArrayLike<number>, z: ArrayLike<number>, n: number): Float64Array {
+  const { wo, wz, w2, woOffset, wzOffset, w2Offset, obsDim: P, latentDim: Z, readDim, hiddenUnits: H, outDim: O } = w;
+  const hidden = new Float64Array(H);
+  const y = new Float64Array(n * O);
+  const woBias = woOffset + P * H;
+  const w2Bias = w2Offset + H * O;
+  for (let i = 0; i < n; i++) {
+    for (let o = 0; o < H; o++) hidden[o] = wo[woBias + o] as number;
+    for (let p = 0; p < P; p++) {
+      const x = obs[i * P + p] as number;
+      const row = woOffset + p * H;
+      for (let o = 0; o < H; o++) hidden[o] = (hidden[o] as number) + x * (wo[row + o] as number);
+    }
+    for (let k = 0; k < readDim; k++) {
+      const x = z[i * Z + k] as number;
+      const row = wzOffset + k * H;
+      for (let o = 0; o < H; o++) hidden[o] = (hidden[o] as number) + x * (wz[row + o] as number);
+    }
+    for (let o = 0; o < H; o++) hidden[o] = Math.tanh(hidden[o] as number);
+    for (let a = 0; a < O; a++) {
+      let s = w2[w2Bias + a] as number;
+      for (let o = 0; o < H; o++) s += (hidden[o] as number) * (w2[w2Offset + o * O + a] as number);
+      y[i * O + a] = s;
+    }
+  }
+  return y;
 }

@@ -77,7 +77,7 @@ export {
   type SampleOptions,
 } from "./factored-actor.js";
 export { actorConfigFor } from "./actor-config-for.js";
-export { collectEpisodes, trainFactoredActor, type TrainActorOptions } from "./actor-training.js";
+export { REFINE_LEARNING_RATES, collectEpisodes, trainFactoredActor, type RefineLearningRate, type TrainActorOptions } from "./actor-training.js";
 export { EpisodeMemory, type MemoryRecord } from "./episode-memory.js";
 export { ActorHistory, columnMoments, type HistoryEntry } from "./actor-history.js";
 export { episodeSignatures, runWithLatents, tileSpec, type EpisodeSignatures, type LatentEpisodes } from "./latent-rollout.js";
@@ -106,11 +106,13 @@ export {
   DEFAULT_JACOBIAN_PENALTY,
   DEFAULT_NORM_PENALTY,
   DEFAULT_TEACHER_WEIGHT,
+  ES_STEP_SCHEDULES,
   IntentFunctorTrainer,
   buildPairedDataset,
   pearson,
   signatureCorrelation,
   signatureDistances,
+  type EsStepSchedule,
   type FunctorTrainerOptions,
   type FunctorTrainingPoint,
   type PairSide,

@@ -25,11 +25,15 @@ import { episodeSignatures, runWithLatents, tileSpec, type EpisodeSignatures } f
 /** Floor of a signature component's scale (ADR 0606). */
 const SIGNATURE_SCALE_FLOOR = 1e-3;
 /** Default ES settings for functors (ADR 0606). */
-export const DEFAULT_FUNCTOR_ES = { pairs: 8, noiseStd: 0.1, learningRate: 0.1, weightDecay: 0 } as const;
+export const DEFAULT_FUNCTOR_ES = { pairs: 8, noiseStd: 0.05, learningRate: 0.005, weightDecay: 0 } as const;
 /** Default weight of the norm penalty (ADR 0606). */
 export const DEFAULT_NORM_PENALTY = 1e-3;
 /** Default weight of the Jacobian penalty (ADR 0606). */
 export const DEFAULT_JACOBIAN_PENALTY = 1e-2;
+/** Step-size schedules of functor training (ADR 0609). */
+export const ES_STEP_SCHEDULES = ["linearDecay", "constant"] as const;
+/** A step-size schedule of functor training: decay linearly over the call's generations, or keep α. */
+export type EsStepSchedule = (typeof ES_STEP_SCHEDULES)[number];
 /** Default weight of the teacher anchor in the cone-matching loss: off (ADR 0608). */
 export const DEFAULT_TEACHER_WEIGHT = 0;
 
@@ -109,6 +113,12 @@ export interface FunctorTrainerOptions {
   readonly noiseStd?: number;
   readonly learningRate?: number;
   readonly weightDecay?: number;
+  /**
+   * Step-size schedule of {@link IntentFunctorTrainer.train}: `linearDecay` (default) scales α by
+   * (generations left) / generations, from 1 to 1/generations, so ES settles instead of random-walking
+   * at a fixed step length near the optimum; `constant` keeps α (ADR 0609).
+   */
+  readonly stepSchedule?: EsStepSchedule;
   readonly normPenalty?: number;
   readonly jacobianPenalty?: number;
   /**
@@ -169,10 +179,14 @@ export class IntentFunctorTrainer {
       noiseStd: options.noiseStd ?? DEFAULT_FUNCTOR_ES.noiseStd,
       learningRate: options.learningRate ?? DEFAULT_FUNCTOR_ES.learningRate,
       weightDecay: options.weightDecay ?? DEFAULT_FUNCTOR_ES.weightDecay,
+      stepSchedule: options.stepSchedule ?? "linearDecay",
       normPenalty: options.normPenalty ?? DEFAULT_NORM_PENALTY,
       jacobianPenalty: options.jacobianPenalty ?? DEFAULT_JACOBIAN_PENALTY,
       teacherWeight: options.teacherWeight ?? DEFAULT_TEACHER_WEIGHT,
     };
+    if (!(ES_STEP_SCHEDULES as readonly string[]).includes(this.options.stepSchedule)) {
+      throw new Error(`Error in IntentFunctorTrainer: stepSchedule must be one of ${ES_STEP_SCHEDULES.join(", ")}, got ${String(this.options.stepSchedule)}.`);
+    }
     if (!(this.options.teacherWeight >= 0 && Number.isFinite(this.options.teacherWeight))) {
       throw new Error(`Error in IntentFunctorTrainer: teacherWeight must be finite and >= 0, got ${this.options.teacherWeight}.`);
     }
@@ -244,13 +258,14 @@ export class IntentFunctorTrainer {
     if (!(Number.isInteger(generations) && generations >= 0)) throw new Error(`Error in IntentFunctorTrainer.train: generations must be an integer >= 0, got ${generations}.`);
     if (this.curve.length === 0) this.log();
     for (let g = 0; g < generations; g++) {
+      const stepScale = this.options.stepSchedule === "linearDecay" ? (generations - g) / generations : 1;
       this.es.step((thetas) => {
         const candidates = thetas.map((theta) => this.split(theta));
         return this.losses(
           candidates.map((c) => c.intent),
           candidates.map((c) => c.real),
         ).map((loss) => -loss);
-      });
+      }, stepScale);
       this.adopt(this.es.theta);
       if ((g + 1) % logEvery === 0 || g === generations - 1) this.log();
     }

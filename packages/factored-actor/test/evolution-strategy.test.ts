@@ -62,6 +62,38 @@ describe("EvolutionStrategy", () => {
     expect(Array.from(es.theta)).toEqual([0.5, -1]);
   });
 
+  it("takes steps of nearly constant length (centred ranks): a large step random-walks off an optimum, a small one stays (ADR 0609)", () => {
+    // Start next to the optimum of a 12-parameter quadratic (the linear functor's size; exactly at it,
+    // antithetic pairs tie): the gradient is tiny, yet the step length is set by α/σ, not by the gradient.
+    const bowl = (thetas: readonly Float64Array[]): number[] => thetas.map((t) => -t.reduce((s, v) => s + v * v, 0));
+    const drift = (noiseStd: number, learningRate: number): { meanStep: number; finalLoss: number } => {
+      const es = new EvolutionStrategy(new Float64Array(12).fill(0.01), createRng(21), { pairs: 8, noiseStd, learningRate });
+      let steps = 0;
+      for (let g = 0; g < 20; g++) steps += es.step(bowl).stepNorm;
+      return { meanStep: steps / 20, finalLoss: -(bowl([es.theta])[0] ?? Number.NaN) };
+    };
+    const large = drift(0.1, 0.1);
+    const small = drift(0.05, 0.005);
+    // Longer than the perturbation σ = 0.1 itself: it overshoots what the samples probe.
+    expect(large.meanStep).toBeGreaterThan(0.2);
+    expect(small.meanStep).toBeLessThan(0.05);
+    expect(small.finalLoss).toBeLessThan(large.finalLoss / 10);
+  });
+
+  it("scales one generation's step by stepScale (schedules): 0 keeps θ, ½ halves the update", () => {
+    const update = (scale: number): number[] => {
+      const es = new EvolutionStrategy([1, 2], createRng(6), { pairs: 3, noiseStd: 0.2, learningRate: 0.1 });
+      es.step(quadratic, scale);
+      return Array.from(es.theta, (v, k) => v - (k + 1));
+    };
+    const full = update(1);
+    expect(Math.hypot(...full)).toBeGreaterThan(0);
+    expect(update(0)).toEqual([0, 0]);
+    update(0.5).forEach((v, k) => expect(v).toBeCloseTo((full[k] ?? Number.NaN) / 2, 12));
+    const es = new EvolutionStrategy([0], createRng(1), { pairs: 1, noiseStd: 0.1, learningRate: 0.1 });
+    expect(() => es.step(quadratic, -1)).toThrow(/stepScale must be finite and >= 0, got -1/);
+  });
+
   it("rejects bad options and bad fitness", () => {
     expect(() => new EvolutionStrategy([0], createRng(1), { pairs: 0, noiseStd: 0.1, learningRate: 0.1 })).toThrow(/pairs/);
     expect(() => new EvolutionStrategy([0], createRng(1), { pairs: 1, noiseStd: 0, learningRate: 0.1 })).toThrow(/noiseStd/);

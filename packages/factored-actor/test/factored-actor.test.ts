@@ -1,7 +1,7 @@
 // The factored actor: typed samples with separate KLs, σ and stop independent of z_real, set_intent,
-// the refine phase's frozen cone, determinism per seed, no leaked tensors, config validation, the
+// the refine phase's frozen cone and learning-rate decay, determinism per seed, no leaked tensors, config validation, the
 // tube loss gradient against finite differences, and learning in a world — on cpu and wasm.
-// Source: 001_4e7658869d462183.txt §A–§F, §I; SEED-INVENTORY.md §6.1–6.6, H001-E; ADRs 0601–0603.
+// Source: 001_4e7658869d462183.txt §A–§F, §I; SEED-INVENTORY.md §6.1–6.6, H001-E; ADRs 0601–0603, 0610.
 import { createRng, diagGaussianKl, tf } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -209,6 +209,60 @@ describe.each(BACKENDS)("FactoredActor on %s", (backend) => {
       expect(() => actor.beginRefine()).toThrow(/already/);
       actor.dispose();
     }
+  });
+
+  it("decays the learning rate linearly over the refine phase, then restores it (ADR 0610)", () => {
+    const rates = (schedule?: "linearDecay" | "constant"): number[] => {
+      const actor = new FactoredActor(config({ learningRate: 0.01 }), createRng(23));
+      const seen: number[] = [];
+      trainFactoredActor(actor, [world], {
+        steps: 8,
+        batchEpisodes: 4,
+        rng: createRng(24),
+        refineFraction: 0.5,
+        ...(schedule === undefined ? {} : { refineLearningRate: schedule }),
+        onStep: () => seen.push(actor.learningRate),
+      });
+      expect(actor.learningRate).toBe(0.01);
+      actor.dispose();
+      return seen;
+    };
+    // Steps 0–3 fit at 0.01; steps 4–7 refine at 0.01 · (8 − step) / 4.
+    const decayed = rates();
+    expect(decayed.slice(0, 4)).toEqual([0.01, 0.01, 0.01, 0.01]);
+    decayed.slice(4).forEach((rate, k) => expect(rate).toBeCloseTo((0.01 * (4 - k)) / 4, 12));
+    expect(rates("constant")).toEqual(new Array<number>(8).fill(0.01));
+    const actor = new FactoredActor(config(), createRng(25));
+    expect(() => trainFactoredActor(actor, [world], { steps: 2, batchEpisodes: 4, rng: createRng(26), refineLearningRate: "cosine" as "constant" })).toThrow(/refineLearningRate must be one of linearDecay, constant, got cosine/);
+    actor.dispose();
+  });
+
+  it("acts on the host with the same policy the training loss computes as tensors", () => {
+    // Replica 1 is the "(obs, z_intent) only" ablation: its z_real rows are not read.
+    const actor = new FactoredActor(config({ replicas: 2, policyUsesReal: [true, false] }), createRng(27));
+    trainFactoredActor(actor, [world, world], { steps: 3, batchEpisodes: 8, rng: createRng(28) });
+    const n = 5;
+    const { policyObsDim: P, actionDim: A, hiddenUnits: H } = actor.config;
+    const Z = actor.latentDim;
+    const obs = Float32Array.from({ length: n * P }, (_, i) => Math.sin(1.3 * i));
+    const z = Float32Array.from({ length: n * Z }, (_, i) => Math.cos(0.7 * i));
+    const vars = actor.variables();
+    for (const replica of [0, 1]) {
+      const host = actor.act(replica, obs, z, n);
+      const read = replica === 0 ? z : z.map((v, i) => (i % Z < actor.intentDim ? v : 0));
+      const out = tf.tidy(() => {
+        const block = (name: "polWo" | "polWz" | "polW2", rows: number, cols: number): tf.Tensor2D =>
+          tf.reshape(tf.slice(vars[name] as tf.Variable, [replica, 0, 0], [1, rows, cols]), [rows, cols]);
+        const withOnes = (x: tf.Tensor2D): tf.Tensor2D => tf.concat([x, tf.ones([n, 1])], 1);
+        const h = tf.tanh(tf.add(tf.matMul(withOnes(tf.tensor2d(obs, [n, P])), block("polWo", P + 1, H)), tf.matMul(tf.tensor2d(read, [n, Z]), block("polWz", Z, H))));
+        return Array.from(tf.matMul(withOnes(h as tf.Tensor2D), block("polW2", H + 1, A + 1)).dataSync());
+      });
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < A; a++) expect(host.actions[i * A + a]).toBeCloseTo(out[i * (A + 1) + a] ?? Number.NaN, 5);
+        expect(host.values[i]).toBeCloseTo(out[i * (A + 1) + A] ?? Number.NaN, 5);
+      }
+    }
+    actor.dispose();
   });
 
   it("differentiates the replica tube loss like central finite differences", () => {

@@ -143,6 +143,16 @@ describe("transfer", () => {
     const plainData = buildPairedDataset(plain, { replica: 0, world: standard }, { replica: 1, world: mirrored }, spec, createRng(47));
     expect(() => new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { realFunctor: LinearIntentFunctor.identity(3) })).toThrow(/functorMaps.real/);
     expect(() => new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { teacherWeight: -1 })).toThrow(/teacherWeight must be finite and >= 0, got -1/);
+    expect(() => new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { stepSchedule: "cosine" as "constant" })).toThrow(/stepSchedule must be one of linearDecay, constant, got cosine/);
+    // The linear decay scales generation g of a call by (G − g)/G: the first step is the same as with a
+    // constant α, the later ones are not.
+    const after = (stepSchedule: "linearDecay" | "constant", generations: number): number[] => {
+      const trainer = new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(49), { pairs: 2, stepSchedule });
+      trainer.train(generations, generations);
+      return Array.from(trainer.functor.parameters());
+    };
+    expect(after("linearDecay", 1)).toEqual(after("constant", 1));
+    expect(after("linearDecay", 3)).not.toEqual(after("constant", 3));
     // The anchor adds w·teacher loss to the cone-matching loss of the same functor.
     const anchored = new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48), { teacherWeight: 2 });
     const pure = new IntentFunctorTrainer(plain, plainData, LinearIntentFunctor.identity(3), createRng(48));

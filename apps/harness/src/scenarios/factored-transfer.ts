@@ -13,11 +13,12 @@
  * (paired sign-flip test, p < 0.05 on every seed); how close transported comes to native (goal: within
  * 10% of the native–random gap); intent-random degrades cone stats (bind below native, p < 0.05);
  * real-shuffled hurts control more than calibration; the factored actor performs at least as well as
- * the unfactored baseline on the standard world; the oracle positive control reproduces A; the functor
- * loss does not explode.
+ * the unfactored baseline on the standard world (same training budget and schedule, ADR 0610); the
+ * oracle positive control reproduces A; the functor loss does not explode, and ES lowers its objective
+ * on the training pairs and on held-out episodes (ADR 0609).
  *
  * Source: `001_4e7658869d462183.txt` §F–§K; SEED-INVENTORY.md §9.2 H001-A..E; issue 9 item 9;
- * ADRs 0601–0608.
+ * ADRs 0601–0610.
  */
 import {
   EquivalentWorld,
@@ -50,6 +51,8 @@ const CHECKED_TARGETS = ["mirrored", "rotated"] as const;
 const NON_INFERIORITY_MARGIN = 0.02;
 /** Oracle positive control: |oracle − source native| return, per seed (ADR 0606). */
 const ORACLE_TOLERANCE = 1e-3;
+/** "Does not explode": no logged functor loss above this multiple of its start (ADR 0609). */
+const EXPLOSION_FACTOR = 1.5;
 
 const configSchema = z
   .object({
@@ -85,9 +88,12 @@ const configSchema = z
     teacherWeight: z.number().min(0).default(10),
     functorGenerations: z.number().int().min(1).default(100),
     esPairs: z.number().int().min(1).default(8),
-    /** ES perturbation scale: small, ES refines the teacher's map locally (ADR 0608). */
-    esNoiseStd: z.number().positive().default(0.1),
-    esLearningRate: z.number().positive().default(0.1),
+    /**
+     * ES perturbation scale and step: small, ES refines the teacher's map locally (ADR 0608); at σ = α = 0.1
+     * the centred-rank step (≈ 0.35 in parameter norm) overshoots and random-walks (ADR 0609).
+     */
+    esNoiseStd: z.number().positive().default(0.05),
+    esLearningRate: z.number().positive().default(0.005),
     /** Paired episodes the functor trains on. */
     pairedEpisodes: z.number().int().min(4).default(48),
     /** Matched evaluation episodes per pair (a multiple of 4 keeps rules balanced). */
@@ -152,14 +158,15 @@ export const factoredTransferScenario = defineScenario({
     functorGenerations: 20,
     esPairs: 8,
     pairedEpisodes: 32,
-    evalEpisodes: 128,
+    // As at full size: the signature tests need the power (seed 2's mirrored pair, ADR 0610).
+    evalEpisodes: 256,
     permutationResamples: 2000,
     probeEpisodes: 256,
     logEvery: 20,
   },
   defaultSeeds: 3,
-  // 10/12 at quick and full size: the functor-loss check (ES does not lower the anchored loss on every
-  // seed) and one more per size fail (docs/decisions/0608, package README).
+  // 12/13 at quick and full size (package README): at quick size the rotated transfer stays 11% short of
+  // native (goal 10%); at full size the functor ES ends 0.3% above its start on one pair-seed (ADR 0609).
   experimental: true,
   runSeed(config: Config, ctx) {
     const rng = createRng(ctx.seed);
@@ -265,13 +272,10 @@ export const factoredTransferScenario = defineScenario({
             : config.functorInit === "leastSquares"
               ? LinearIntentFunctor.leastSquares(data.source.zIntent, data.target.zIntentNative, actor.intentDim)
               : LinearIntentFunctor.identity(actor.intentDim);
-        const trainer = new IntentFunctorTrainer(actor, data, initial, pairRng.fork("es"), {
-          pairs: config.esPairs,
-          noiseStd: config.esNoiseStd,
-          learningRate: config.esLearningRate,
-          teacherWeight: config.teacherWeight,
-        });
+        const trainerOptions = { pairs: config.esPairs, noiseStd: config.esNoiseStd, learningRate: config.esLearningRate, teacherWeight: config.teacherWeight };
+        const trainer = new IntentFunctorTrainer(actor, data, initial, pairRng.fork("es"), trainerOptions);
         if (config.teacherGenerations > 0) trainer.bootstrapTeacher(config.teacherGenerations);
+        const start = trainer.functor;
         const logEvery = Math.max(1, Math.floor(config.functorGenerations / 10));
         trainer.train(config.functorGenerations, logEvery);
         done += config.functorGenerations;
@@ -283,11 +287,17 @@ export const factoredTransferScenario = defineScenario({
         }
         final[`${name}FunctorLossStart`] = trainer.curve[0]?.loss ?? Number.NaN;
         final[`${name}FunctorLossEnd`] = trainer.curve.at(-1)?.loss ?? Number.NaN;
+        final[`${name}FunctorLossMax`] = Math.max(...trainer.curve.map((point) => point.loss));
         final[`${name}FunctorNormMean`] = trainer.curve.at(-1)?.outputNormMean ?? Number.NaN;
         final[`${name}FunctorNormStd`] = trainer.curve.at(-1)?.outputNormStd ?? Number.NaN;
 
         const evalSpec = specs(pairRng.fork("eval-spec"), config.evalEpisodes);
         const evalData = buildPairedDataset(actor, source, target, evalSpec, pairRng.fork("eval-data"));
+        // The same objective (cone matching + teacher anchor + penalties) on the held-out evaluation episodes,
+        // for the functor ES started from and the one it ended with (ADR 0609).
+        const heldOut = new IntentFunctorTrainer(actor, evalData, start, pairRng.fork("held-out"), trainerOptions).losses([start, trainer.functor]);
+        final[`${name}FunctorHeldOutStart`] = heldOut[0] ?? Number.NaN;
+        final[`${name}FunctorHeldOutEnd`] = heldOut[1] ?? Number.NaN;
         const result = evaluateTransfer(actor, evalData, trainer.functor, pairRng.fork("eval"));
         outcomes[name] = result;
         for (const condition of TRANSFER_CONDITIONS) record(final, `${name}_${condition}`, result[condition]);
@@ -379,11 +389,16 @@ export const factoredTransferScenario = defineScenario({
         },
       );
     }
-    const gaps = CHECKED_TARGETS.map((name) => avg(`${name}_gapFraction`));
+    // The gap on the seeds' pooled returns (a ratio of means, ADR 0611): a per-seed ratio explodes on a
+    // seed whose replica barely depends on its intent (random intent almost as good as native).
+    const gaps = CHECKED_TARGETS.map((name) => (avg(`${name}_nativeReturn`) - avg(`${name}_transportedReturn`)) / (avg(`${name}_nativeReturn`) - avg(`${name}_randomReturn`)));
     checks.push({
       name: "transported approaches native (goal: within 10%)",
-      expected: `(native − transported) / (native − random) return ≤ ${config.closenessGoal} for mirrored and rotated (mean over seeds)`,
-      observed: CHECKED_TARGETS.map((name, i) => `${name} ${(gaps[i] ?? Number.NaN).toFixed(3)} (native ${avg(`${name}_nativeReturn`).toFixed(3)}, transported ${avg(`${name}_transportedReturn`).toFixed(3)})`).join("; "),
+      expected: `(native − transported) / (native − random) of the mean returns over seeds ≤ ${config.closenessGoal} for mirrored and rotated`,
+      observed: CHECKED_TARGETS.map(
+        (name, i) =>
+          `${name} ${(gaps[i] ?? Number.NaN).toFixed(3)} (native ${avg(`${name}_nativeReturn`).toFixed(3)}, transported ${avg(`${name}_transportedReturn`).toFixed(3)}, random ${avg(`${name}_randomReturn`).toFixed(3)}; per seed ${perSeed(`${name}_gapFraction`)})`,
+      ).join("; "),
       pass: gaps.every((g) => g <= config.closenessGoal),
     });
     // Real-shuffled hurts control more than calibration: each as a fraction of the damage random intent does.
@@ -407,22 +422,44 @@ export const factoredTransferScenario = defineScenario({
       observed: `factored ${avg("standardFactoredReturn").toFixed(3)} vs unfactored ${avg("standardUnfactoredReturn").toFixed(3)} (per seed ${perSeed("standardFactoredReturn")} / ${perSeed("standardUnfactoredReturn")})`,
       pass: avg("standardFactoredReturn") >= avg("standardUnfactoredReturn") - NON_INFERIORITY_MARGIN,
     });
+    // The seed's check (001 L252): the functor loss stays finite and bounded while ES runs, ‖F(z)‖ logged.
+    const value = (r: SeedResult, key: string): number => r.final[key] ?? Number.NaN;
     checks.push({
       name: "functor training does not explode",
-      expected: "final cone-matching loss finite and ≤ the initial loss for every pair and seed",
-      observed: names.map((n) => `${n} ${avg(`${n}FunctorLossStart`).toFixed(3)} → ${avg(`${n}FunctorLossEnd`).toFixed(3)}`).join("; "),
-      pass: results.every((r) => names.every((n) => Number.isFinite(r.final[`${n}FunctorLossEnd`]) && (r.final[`${n}FunctorLossEnd`] ?? Number.NaN) <= (r.final[`${n}FunctorLossStart`] ?? Number.NaN))),
+      expected: `every logged functor loss finite and ≤ ${EXPLOSION_FACTOR}× its start, for every pair and seed`,
+      observed: names
+        .map((n) => `${n} start ${avg(`${n}FunctorLossStart`).toFixed(3)}, max ${avg(`${n}FunctorLossMax`).toFixed(3)}, ‖F(z_A)‖ ${avg(`${n}FunctorNormMean`).toFixed(2)} ± ${avg(`${n}FunctorNormStd`).toFixed(2)}`)
+        .join("; "),
+      pass: results.every((r) => names.every((n) => Number.isFinite(value(r, `${n}FunctorLossMax`)) && value(r, `${n}FunctorLossMax`) <= EXPLOSION_FACTOR * value(r, `${n}FunctorLossStart`))),
+    });
+    // ES does its job: it lowers the objective it optimises, on the training pairs, and not only there (ADR 0609).
+    checks.push({
+      name: "functor ES lowers its objective (training pairs and held-out episodes)",
+      expected: "anchored cone-matching loss at the end < at the start on the training pairs for every pair and seed; on the held-out evaluation episodes ≤ the start (mean over seeds, every pair)",
+      observed: names
+        .map((n) => `${n} train ${avg(`${n}FunctorLossStart`).toFixed(3)} → ${avg(`${n}FunctorLossEnd`).toFixed(3)}, held-out ${avg(`${n}FunctorHeldOutStart`).toFixed(3)} → ${avg(`${n}FunctorHeldOutEnd`).toFixed(3)}`)
+        .join("; "),
+      pass:
+        names.length > 0 &&
+        results.every((r) => names.every((n) => value(r, `${n}FunctorLossEnd`) < value(r, `${n}FunctorLossStart`))) &&
+        names.every((n) => avg(`${n}FunctorHeldOutEnd`) <= avg(`${n}FunctorHeldOutStart`)),
     });
     return checks;
   },
   charts: [
-    { title: "Training return per world", series: ["trainReturn_standard", "trainReturn_mirrored", "trainReturn_rotated", "trainReturn_unfactored"], yLabel: "mean return" },
-    { title: "λ per world", series: ["trainLambda_standard", "trainLambda_mirrored", "trainLambda_rotated"], yLabel: "λ" },
-    { title: "Functor cone-matching loss", series: ["functorLoss_mirrored", "functorLoss_rotated"], yLabel: "loss" },
-    { title: "Functor signature correlation A vs mapped B", series: ["functorSigCorr_mirrored", "functorSigCorr_rotated"], yLabel: "Pearson r" },
-    { title: "mirrored: log cone vol, A (x) vs B (y)", series: ["sigLogVol_mirrored_native", "sigLogVol_mirrored_transported", "sigLogVol_mirrored_random"], yLabel: "log cone vol in B" },
-    { title: "rotated: log cone vol, A (x) vs B (y)", series: ["sigLogVol_rotated_native", "sigLogVol_rotated_transported", "sigLogVol_rotated_random"], yLabel: "log cone vol in B" },
-    { title: "mirrored: calibration overlay (coverage vs k)", series: ["calibration_nominal", "calibration_mirrored_native", "calibration_mirrored_transported", "calibration_mirrored_random", "calibration_mirrored_realShuffled"], yLabel: "coverage" },
-    { title: "rotated: calibration overlay (coverage vs k)", series: ["calibration_nominal", "calibration_rotated_native", "calibration_rotated_transported", "calibration_rotated_random", "calibration_rotated_realShuffled"], yLabel: "coverage" },
+    { title: "Training return per world", series: ["trainReturn_standard", "trainReturn_mirrored", "trainReturn_rotated", "trainReturn_shifted", "trainReturn_unfactored"], yLabel: "mean return" },
+    { title: "λ per world", series: ["trainLambda_standard", "trainLambda_mirrored", "trainLambda_rotated", "trainLambda_shifted"], yLabel: "λ" },
+    { title: "Functor objective (cone matching + teacher anchor)", series: ["functorLoss_mirrored", "functorLoss_rotated", "functorLoss_shifted"], yLabel: "loss" },
+    { title: "Functor signature correlation A vs mapped B", series: ["functorSigCorr_mirrored", "functorSigCorr_rotated", "functorSigCorr_shifted"], yLabel: "Pearson r" },
+    // Per world pair (issue 9 item 9): signature correlation plot and calibration overlay; shifted-rules
+    // only at full size (`includeShiftedRules`).
+    ...(["mirrored", "rotated", "shifted"] as const).flatMap((name) => [
+      { title: `${name}: log cone vol, A (x) vs B (y)`, series: [`sigLogVol_${name}_native`, `sigLogVol_${name}_transported`, `sigLogVol_${name}_random`], yLabel: "log cone vol in B" },
+      {
+        title: `${name}: calibration overlay (coverage vs k)`,
+        series: ["calibration_nominal", `calibration_${name}_native`, `calibration_${name}_transported`, `calibration_${name}_random`, `calibration_${name}_realShuffled`],
+        yLabel: "coverage",
+      },
+    ]),
   ],
 });
