@@ -20,12 +20,22 @@ describe("sparse-growth", () => {
     config = scenario.configSchema.parse(scenario.quick);
     results = [];
     for (const seed of [1, 2].slice(0, scenario.defaultSeeds)) results.push(await scenario.runSeed(config as never, context(seed)));
-  }, 300_000);
+  }, 600_000);
 
   it("passes every check at the quick config", () => {
     const checks = scenario.checks(config as never, results);
     for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
-    expectChecksPass(checks, 5);
+    expectChecksPass(checks, 6);
+  });
+
+  it("compares accuracy vs nnz: ours, RigL and SET at the sweep budgets and the main one, ascending", () => {
+    const [result] = results;
+    for (const method of ["ours", "rigl", "set"]) {
+      const curve = result?.series[`mnist_${method}_testAccuracyVsNnz`] ?? [];
+      expect(curve.map((p) => p.step)).toEqual([275, 550, 1100]);
+      expect(curve[2]?.value).toBe(result?.final[`mnist_${method}_testAccuracy`]);
+      expect(curve[0]?.value).toBe(result?.final[`mnist_${method}_testAccuracyAtNnz275`]);
+    }
   });
 
   it("charts only series that it produces, and they are JSON-safe", () => {
@@ -52,9 +62,13 @@ describe("sparse-growth", () => {
       series: {},
       final: { teacher_ours_testLoss: 1, teacher_rigl_testLoss: 0.1, teacher_ours_supportRecall: 0.2, teacher_set_supportRecall: 0.5, teacher_ours_nnz: 999, mnist_ours_testAccuracy: 0.5, mnist_rigl_testAccuracy: 0.9 },
     };
+    // Full config: sweep budgets 900 and 1800 nnz below the main 3600; RigL and SET rise, ours falls.
+    Object.assign(fake.final, { mnist_set_testAccuracy: 0.88, mnist_ours_testAccuracyAtNnz900: 0.7, mnist_ours_testAccuracyAtNnz1800: 0.6 });
+    Object.assign(fake.final, { mnist_rigl_testAccuracyAtNnz900: 0.8, mnist_rigl_testAccuracyAtNnz1800: 0.85, mnist_set_testAccuracyAtNnz900: 0.8, mnist_set_testAccuracyAtNnz1800: 0.85 });
     const failed = scenario.checks(scenario.configSchema.parse({}) as never, [fake]).filter((c) => !c.pass).map((c) => c.name);
     expect(failed).toContain("teacher-student: our growth matches or beats RigL's test loss at the same nnz");
     expect(failed).toContain("teacher-student: our growth recovers the teacher's support better than SET");
     expect(failed).toContain("MNIST: our growth matches or beats RigL's test accuracy at the same nnz");
+    expect(failed).toContain("MNIST accuracy vs nnz: every sparse method's test accuracy rises with its budget");
   });
 });

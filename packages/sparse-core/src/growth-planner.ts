@@ -46,7 +46,7 @@ import type { BatchPurpose, BatchSource, PlannerModel } from "./planner-model.js
 import { REGION_KINDS, sharedKeys, sortedUnique, type Region } from "./region.js";
 import { regionSnr } from "./snr.js";
 import { binarySearch } from "./sparse-masked-linear.js";
-import { pruneRanking } from "./taylor-prune.js";
+import { magnitudeRanking, pruneRanking } from "./taylor-prune.js";
 
 const budgetSchema = z.object({ structCap: z.number().int().min(0), activeCap: z.number().int().min(0) }).strict();
 
@@ -93,6 +93,8 @@ export const plannerConfigSchema = z
     depthBudgets: z.record(z.string().regex(/^\d+$/), budgetSchema).default({}),
     /** At the struct cap, let a region displace the weakest Hot cells when μ_R beats their Taylor sum. */
     allowDisplacement: z.boolean().default(true),
+    /** Which Hot cells a displacement removes first (after unlit ones): lowest Taylor score or lowest |w| (ADR 0306). */
+    displacementRanking: z.enum(["taylor", "magnitude"]).default("taylor"),
     /** Relaxed probe regime (seed L1163): allowed by the flag, switched on only by the measured gap. */
     relaxed: z
       .object({
@@ -370,7 +372,7 @@ export class GrowthPlanner {
     if (size > room) {
       if (!cfg.allowDisplacement || size > object.budget.structCap) return false;
       const protectedKeys = sortedUnique(Int32Array.from(taken.flatMap((t) => Array.from(t.keys))));
-      displaced = this.weakest(model, object, size - Math.max(0, room), protectedKeys);
+      displaced = this.weakest(model, object, size - Math.max(0, room), protectedKeys, cfg.displacementRanking);
       const cost = displaced.scores.reduce((a, b) => a + b, 0);
       if (displaced.keys.length < size - Math.max(0, room) || !(candidate.meanGain > cost)) return false;
     }
@@ -412,14 +414,14 @@ export class GrowthPlanner {
     }
   }
 
-  /** The `count` weakest Hot cells: unlit first (by key), then ascending Taylor; never `protectedKeys`. */
-  private weakest(model: PlannerModel, object: GrowthObject, count: number, protectedKeys: Int32Array): { keys: Int32Array; scores: number[] } {
+  /** The `count` weakest Hot cells: unlit first (by key), then ascending Taylor (or |w|); never `protectedKeys`. */
+  private weakest(model: PlannerModel, object: GrowthObject, count: number, protectedKeys: Int32Array, ranking: "taylor" | "magnitude" = "taylor"): { keys: Int32Array; scores: number[] } {
     const keys = object.hotKeys();
     const values = object.hotValues();
     const eps = this.config.epsilon;
     const free = (key: number): boolean => binarySearch(protectedKeys, key) < 0;
     const unlit = Array.from(keys).filter((key, i) => Math.abs(values[i] as number) <= eps && free(key));
-    const lit = pruneRanking(values, model.secondMoment(object.id), keys, eps).filter((e) => free(e.key));
+    const lit = (ranking === "taylor" ? pruneRanking : magnitudeRanking)(values, model.secondMoment(object.id), keys, eps).filter((e) => free(e.key));
     const chosen = [...unlit.map((key) => ({ key, score: 0 })), ...lit].slice(0, count);
     const order = chosen.map((c) => c.key);
     return { keys: sortedUnique(Int32Array.from(order)), scores: chosen.map((c) => c.score) };

@@ -46,7 +46,7 @@ export { generateFrontier, regionGradients, type FrontierGradients, type Frontie
 export { gainStatistics, microRollout, type MicroRolloutOptions, type RolloutResult } from "./micro-rollout.js";
 export { compareEvidence, rankByEvidence, scoreR, type GainEvidence, type ScoreRWeights } from "./decision.js";
 export { nonMaximumSuppression } from "./diversity.js";
-export { pruneRanking, type TaylorEntry } from "./taylor-prune.js";
+export { magnitudeRanking, pruneRanking, type TaylorEntry } from "./taylor-prune.js";
 export { calibrateTaylor, looDeltaLoss, spearman, type TaylorCalibration } from "./loo-calibration.js";
 export { answerDirectedRanking, type AnswerDirectedEntry } from "./answer-directed.js";
 export { helpRatio, isStalled, rms } from "./help-signals.js";

@@ -35,3 +35,18 @@ export function pruneRanking(values: Float32Array, secondMoment: Float32Array, k
   });
   return out.sort((a, b) => a.score - b.score || a.key - b.key);
 }
+
+/**
+ * The cells of {@link pruneRanking} (same exclusion, same Taylor scores), ordered ascending by `|w|`
+ * instead, ties by key: RigL's drop order, used by the planner's displacement at the cap (ADR 0306).
+ *
+ * @example
+ * ```ts
+ * magnitudeRanking(Float32Array.of(0.1, 0.5), Float32Array.of(100, 0.01), Int32Array.of(0, 1), 1e-4).map((e) => e.key);
+ * // [0, 1] (Taylor would rank key 1 first: 0.00125 < 0.5)
+ * ```
+ * @throws Error naming `pruneRanking` when the three arrays differ in length or ε is negative.
+ */
+export function magnitudeRanking(values: Float32Array, secondMoment: Float32Array, keys: Int32Array, epsilon: number): TaylorEntry[] {
+  return pruneRanking(values, secondMoment, keys, epsilon).sort((a, b) => Math.abs(values[a.index] as number) - Math.abs(values[b.index] as number) || a.key - b.key);
+}

@@ -5,7 +5,7 @@ import { createRng, tf, type Tensor1D } from "@tam/tensor-backend";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { GrowthPlanner, SparseMaskedStack, disposeBatch, makeRegion, microRollout, type PlannerEvent } from "../src/index.js";
+import { GrowthPlanner, SparseMaskedStack, disposeBatch, makeRegion, microRollout, type PlannerEvent, type PlannerModel } from "../src/index.js";
 import { TEST_BACKENDS, bitEqual, useBackend } from "./helpers/backends.js";
 import { makeTeacher, teacherSource } from "./helpers/teacher.js";
 
@@ -94,6 +94,40 @@ describe("GrowthPlanner invariants (random teachers, caps and schedules)", () =>
       }),
       { numRuns: 8 },
     );
+  });
+
+  it("at the cap, displaces the lowest Taylor score by default and the smallest |w| with displacementRanking: magnitude (ADR 0306)", () => {
+    const victims = (ranking: "taylor" | "magnitude"): number[] => {
+      // y = x₂; Hot cells 0 (|w| 0.2, large v) and 1 (|w| 0.5, tiny v) at a cap of 2: cell 2 must displace one.
+      const teacher = { inFeatures: 4, outFeatures: 1, keys: Int32Array.of(2), weights: Float32Array.of(0, 0, 1, 0) };
+      const rng = createRng(5);
+      const source = teacherSource(teacher, rng.fork("data"), 32);
+      const net = new SparseMaskedStack({ layers: [{ inFeatures: 4, outFeatures: 1, base: { kind: "zero" }, budget: { structCap: 2 }, initial: { keys: Int32Array.of(0, 1), values: Float32Array.of(0.2, 0.5) } }] });
+      const v = new Map([
+        [0, 1],
+        [1, 1e-6],
+      ]);
+      const model: PlannerModel = {
+        objects: net.objects,
+        proxL1: net.proxL1,
+        loss: (b, o) => net.loss(b, o),
+        toggleMaskGradient: (b, id) => net.toggleMaskGradient(b, id),
+        hotGradient: (b, id) => net.hotGradient(b, id),
+        secondMoment: (id) => Float32Array.from(net.layer(id).hotKeys(), (key) => v.get(key) ?? 0),
+        commitCells: (id, keys, values) => net.commitCells(id, keys, values),
+        removeCells: (id, keys) => net.removeCells(id, keys),
+        zeroCells: (id, keys) => net.zeroCells(id, keys),
+      };
+      const events: PlannerEvent[] = [];
+      new GrowthPlanner({ frontier: { kinds: ["cell"] }, probeLearningRate: 0.05, maxCommitsPerObject: 1, help: { enabled: false }, displacementRanking: ranking }, { onEvent: (e) => events.push(e) }).runCycle(model, source, rng.fork("cycle"));
+      const displaced = events.flatMap((e) => (e.type === "prune" && e.reason === "displaced" ? e.keys : []));
+      expect(events.some((e) => e.type === "commit" && e.region.keys.includes(2))).toBe(true);
+      net.dispose();
+      source.dispose();
+      return displaced;
+    };
+    expect(victims("taylor")).toEqual([1]);
+    expect(victims("magnitude")).toEqual([0]);
   });
 
   it("prunes by Taylor only when over budget (lowering a cap removes exactly the excess)", () => {

@@ -14,6 +14,7 @@ import {
   globalSortedSpectrum,
   helpRatio,
   isStalled,
+  magnitudeRanking,
   makeRegion,
   nonMaximumSuppression,
   pruneRanking,
@@ -65,6 +66,24 @@ describe("Taylor prune ranking", () => {
           expect(Math.abs(w[e.index]!)).toBeGreaterThan(eps);
           expect(e.score).toBeCloseTo(0.5 * v[e.index]! * w[e.index]! ** 2, 4);
         }
+      }),
+    );
+  });
+
+  it("magnitudeRanking: the same cells and Taylor scores, ascending in |w| (property; ADR 0306)", () => {
+    // Where the orders differ: a small weight with a large second moment vs a large weight with a tiny one.
+    const example = magnitudeRanking(Float32Array.of(0.1, 0.5, -0.3), Float32Array.of(100, 0.01, 1), Int32Array.of(0, 1, 2), 1e-4);
+    expect(example.map((e) => e.key)).toEqual([0, 2, 1]);
+    expect(pruneRanking(Float32Array.of(0.1, 0.5, -0.3), Float32Array.of(100, 0.01, 1), Int32Array.of(0, 1, 2), 1e-4).map((e) => e.key)).toEqual([1, 2, 0]);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(finite, fc.float({ min: 0, max: 5, noNaN: true })), { maxLength: 30 }), fc.float({ min: 0, max: 1, noNaN: true }), (pairs, eps) => {
+        const w = Float32Array.from(pairs, (p) => p[0]);
+        const v = Float32Array.from(pairs, (p) => p[1]);
+        const keys = Int32Array.from(pairs, (_, i) => i);
+        const byMagnitude = magnitudeRanking(w, v, keys, eps);
+        const byTaylor = pruneRanking(w, v, keys, eps);
+        expect([...byMagnitude].sort((a, b) => a.key - b.key)).toEqual([...byTaylor].sort((a, b) => a.key - b.key));
+        for (let i = 1; i < byMagnitude.length; i += 1) expect(Math.abs(w[byMagnitude[i]!.index]!)).toBeGreaterThanOrEqual(Math.abs(w[byMagnitude[i - 1]!.index]!));
       }),
     );
   });

