@@ -39,10 +39,11 @@ import { generateFrontier, regionGradients, type FrontierGradients } from "./fro
 import type { GrowthObject } from "./growth-object.js";
 import { helpRatio, isStalled } from "./help-signals.js";
 import { calibrateTaylor } from "./loo-calibration.js";
+import { scalarOf, takeBatches, withBatches } from "./batch-draws.js";
 import { disposeBatch, type Batch } from "./loss.js";
 import { microRollout, type RolloutResult } from "./micro-rollout.js";
 import type { PlannerEvent, RegionRecord } from "./planner-events.js";
-import type { BatchPurpose, BatchSource, PlannerModel } from "./planner-model.js";
+import type { BatchSource, PlannerModel } from "./planner-model.js";
 import { REGION_KINDS, sharedKeys, sortedUnique, type Region } from "./region.js";
 import { regionSnr } from "./snr.js";
 import { binarySearch } from "./sparse-masked-linear.js";
@@ -446,31 +447,6 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
-function takeBatches(source: BatchSource, purpose: BatchPurpose, n: number): Batch[] {
-  const out: Batch[] = [];
-  try {
-    for (let i = 0; i < n; i += 1) out.push(source.next(purpose));
-  } catch (error) {
-    out.forEach(disposeBatch);
-    throw error;
-  }
-  return out;
-}
-
-function withBatches<T>(source: BatchSource, purpose: BatchPurpose, n: number, use: (batches: Batch[]) => T): T {
-  const batches = takeBatches(source, purpose, n);
-  try {
-    return use(batches);
-  } finally {
-    batches.forEach(disposeBatch);
-  }
-}
-
-function scalarOf(t: { dataSync(): ArrayLike<number>; dispose(): void }): number {
-  const value = t.dataSync()[0] as number;
-  t.dispose();
-  return value;
-}
 
 function meanAt(perBatch: readonly Float32Array[], keys: Int32Array): Float32Array {
   return Float32Array.from(keys, (key) => perBatch.reduce((s, g) => s + (g[key] as number), 0) / perBatch.length);

@@ -16,9 +16,10 @@ import { z } from "zod";
 import { ACTIVE_EPSILON, EVAL_BATCHES, MAX_COMMITS_PER_OBJECT, PROBE_LEARNING_RATE, ROLLOUT_STEPS, SNR_BATCHES } from "./constants.js";
 import { rankByEvidence } from "./decision.js";
 import { regionGradients } from "./frontier.js";
+import { scalarOf, takeBatches, withBatches } from "./batch-draws.js";
 import { disposeBatch, type Batch } from "./loss.js";
 import { microRollout, type RolloutResult } from "./micro-rollout.js";
-import type { BatchPurpose, BatchSource, PlannerModel } from "./planner-model.js";
+import type { BatchSource, PlannerModel } from "./planner-model.js";
 import { sharedKeys, type Region } from "./region.js";
 import { regionSnr } from "./snr.js";
 import { binarySearch } from "./sparse-masked-linear.js";
@@ -378,30 +379,4 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function takeBatches(source: BatchSource, purpose: BatchPurpose, n: number): Batch[] {
-  const out: Batch[] = [];
-  try {
-    for (let i = 0; i < n; i += 1) out.push(source.next(purpose));
-  } catch (error) {
-    out.forEach(disposeBatch);
-    throw error;
-  }
-  return out;
-}
-
-function withBatches<T>(source: BatchSource, purpose: BatchPurpose, n: number, use: (batches: Batch[]) => T): T {
-  const batches = takeBatches(source, purpose, n);
-  try {
-    return use(batches);
-  } finally {
-    batches.forEach(disposeBatch);
-  }
-}
-
-function scalarOf(t: { dataSync(): ArrayLike<number>; dispose(): void }): number {
-  const value = t.dataSync()[0] as number;
-  t.dispose();
-  return value;
 }
