@@ -1,14 +1,13 @@
 // The @tam/graph scenarios at their quick configs: every check passes, charted series exist and are
 // JSON-safe, the same seed gives the same result, bad config is rejected by field, and the checks fail on
 // results that contradict the claims. Source: seed 002 Archives 00-03; issue 8 item 9.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scenario, SeedResult } from "../src/scenario.js";
 import { graphBarrierScenario } from "../src/scenarios/graph-barrier.js";
 import { graphBlackHoleScenario } from "../src/scenarios/graph-black-hole.js";
 import { graphDynamicsScenario } from "../src/scenarios/graph-dynamics.js";
 import { graphEquationsScenario } from "../src/scenarios/graph-equations.js";
-import { expectChecksPass, expectChartedSeries } from "./scenario-assertions.js";
-import { runQuickSeeds, seedContext } from "./quick-seeds.js";
+import { describeQuickRun, seedContext } from "./quick-seeds.js";
 
 const CASES: readonly { scenario: Scenario; tiny: Record<string, unknown>; badField: Record<string, unknown>; badPath: string[]; contradiction: SeedResult; failing: string }[] = [
   {
@@ -46,22 +45,7 @@ const CASES: readonly { scenario: Scenario; tiny: Record<string, unknown>; badFi
 ];
 
 describe.each(CASES)("$scenario.name", ({ scenario, tiny, badField, badPath, contradiction, failing }) => {
-  let config: unknown;
-  let results: SeedResult[] = [];
-  beforeAll(async () => {
-    ({ config, results } = await runQuickSeeds(scenario));
-  }, 300_000);
-
-  it("passes every check at the quick config", () => {
-    const checks = scenario.checks(config as never, results);
-    for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
-    expectChecksPass(checks, 2);
-  });
-
-  it("charts only series that it produces, and they are JSON-safe", () => {
-    const [result] = results;
-    expectChartedSeries(scenario, result);
-  });
+  describeQuickRun(scenario, 2, 300_000);
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), ...tiny });

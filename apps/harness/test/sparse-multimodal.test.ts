@@ -1,30 +1,15 @@
 // The sparse-multimodal scenario at its quick config: every check passes, charted series exist, same seed
 // gives the same result, bad config is rejected by field, and the checks fail on bad results.
 // Source: 002 L1185-1227, L1296-1302, L1356 (Distribution Head); SEED-INVENTORY §3.11; ADR 0323.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scenario, SeedResult } from "../src/scenario.js";
 import { sparseMultimodalScenario } from "../src/scenarios/sparse-multimodal.js";
-import { expectChartedSeries, expectChecksPass } from "./scenario-assertions.js";
-import { runQuickSeeds, seedContext } from "./quick-seeds.js";
+import { describeQuickRun, seedContext } from "./quick-seeds.js";
 
 const scenario = sparseMultimodalScenario as unknown as Scenario;
 
 describe("sparse-multimodal", () => {
-  let config: unknown;
-  let results: SeedResult[] = [];
-  beforeAll(async () => {
-    ({ config, results } = await runQuickSeeds(scenario));
-  }, 300_000);
-
-  it("passes every check at the quick config", () => {
-    const checks = scenario.checks(config as never, results);
-    for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
-    expectChecksPass(checks, 6);
-  });
-
-  it("charts only series that it produces, and they are JSON-safe", () => {
-    expectChartedSeries(scenario, results[0]);
-  });
+  describeQuickRun(scenario, 6, 300_000);
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), steps: 500, warmupSteps: 200, testSize: 256 });

@@ -2,30 +2,15 @@
 // gives the same result, bad config is rejected by field, and the checks fail on bad results.
 // Source: 002 L1515-1530 (innate convolution), L1556-1560 (planner hooks), L1791-1832 (stencil dynamics);
 // SEED-INVENTORY §3.13-§3.14.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scenario, SeedResult } from "../src/scenario.js";
 import { sparseStencilsScenario } from "../src/scenarios/sparse-stencils.js";
-import { expectChartedSeries, expectChecksPass } from "./scenario-assertions.js";
-import { runQuickSeeds, seedContext } from "./quick-seeds.js";
+import { describeQuickRun, seedContext } from "./quick-seeds.js";
 
 const scenario = sparseStencilsScenario as unknown as Scenario;
 
 describe("sparse-stencils", () => {
-  let config: unknown;
-  let results: SeedResult[] = [];
-  beforeAll(async () => {
-    ({ config, results } = await runQuickSeeds(scenario));
-  }, 600_000);
-
-  it("passes every check at the quick config", () => {
-    const checks = scenario.checks(config as never, results);
-    for (const check of checks) console.log(check.pass ? "PASS" : "FAIL", check.name, "|", check.observed);
-    expectChecksPass(checks, 5);
-  });
-
-  it("charts only series that it produces, and they are JSON-safe", () => {
-    expectChartedSeries(scenario, results[0]);
-  });
+  const quickRun = describeQuickRun(scenario, 5, 600_000);
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), trainSize: 200, testSize: 100, steps: 60, evalEvery: 30 });
@@ -70,7 +55,7 @@ describe("sparse-stencils", () => {
         convNnz: 50,
       },
     };
-    const checks = scenario.checks(config as never, [fake]);
+    const checks = scenario.checks(quickRun().config as never, [fake]);
     expect(checks).toHaveLength(5);
     expect(checks.every((c) => !c.pass)).toBe(true);
   });
