@@ -6,7 +6,13 @@
  * (starting on the sparse path, after `confirmChecks` checks), and chosen / fastest. Target: ≤ 1.10 at
  * 0.1 %..50 % on cpu and wasm. Writes bench-results/sparse-core.json at the repository root.
  *
- * Options: `--quick` (fewer repeats), `--backends=cpu,wasm`, `--out=sparse-core-<name>.json` (file in bench-results/).
+ * Tiles (issue 7 item 6, ADR 0331): the same layer in row blocks of 64 with three Hot patterns (two clustered
+ * in a few rows and columns per block, one uniform); the policy picks each block's path among sparse, dense
+ * and tile; the layer is timed on the policy's paths and on all-sparse, all-dense and all-tile. Target: the
+ * policy picks the tile path where it is the fastest, and stays within 1.10 of the fastest otherwise.
+ *
+ * Options: `--quick` (fewer repeats), `--backends=cpu,wasm`, `--out=sparse-core-<name>.json` (file in bench-results/),
+ * `--tiles-only` (only the tile entries).
  */
 import { createRng, initBackend, randomNormal, tf, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -38,6 +44,7 @@ const outName = process.argv.find((a) => a.startsWith("--out="))?.slice("--out="
 if (!/^sparse-core[\w.-]*\.json$/.test(outName)) throw new Error(`bench: --out must name a file sparse-core*.json in bench-results/, got ${outName}.`);
 const outFile = join(here, "..", "..", "..", "bench-results", outName);
 const quick = process.argv.includes("--quick");
+const tilesOnly = process.argv.includes("--tiles-only");
 const backendArg = process.argv.find((a) => a.startsWith("--backends="))?.slice("--backends=".length);
 const BACKENDS = (backendArg ?? "cpu,wasm").split(",") as ("cpu" | "wasm")[];
 const WORKLOADS: readonly CostWorkload[] = ["train", "forward"];
@@ -47,6 +54,32 @@ const TARGET_DENSITIES = [0.001, 0.005, 0.01, 0.05, 0.1, 0.2, 0.5];
 const EXTRA_DENSITIES = [0.75, 1];
 const TARGET_RATIO = 1.1;
 const REPEATS: Record<"cpu" | "wasm", number> = quick ? { cpu: 3, wasm: 5 } : { cpu: 5, wasm: 21 };
+
+/** Hot patterns of the tile entries: per 64-row block, `rows` x `cols` cells at `fill`, or uniform at `fill`. */
+interface TilePattern {
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly fill: number;
+  readonly note: string;
+}
+const TILE_PATTERNS: readonly TilePattern[] = [
+  { name: "clustered-16x64", rows: 16, cols: 64, fill: 1, note: "16 rows x 64 columns fully Hot per block" },
+  { name: "clustered-32x256", rows: 32, cols: 256, fill: 0.9, note: "32 rows x 256 columns at 90 % per block" },
+  { name: "clustered-64x256", rows: 64, cols: 256, fill: 1, note: "every row x 256 columns fully Hot per block" },
+  { name: "uniform-1pct", rows: 64, cols: OUT, fill: 0.01, note: "1 % of all cells" },
+];
+
+/** Sorted Hot keys of a tile pattern: per block, random `rows` of its rows times random `cols` columns, each Hot with probability `fill`. */
+function tilePatternKeys(rng: ReturnType<typeof createRng>, pattern: TilePattern, blockRows: number): Int32Array {
+  const keys: number[] = [];
+  for (let r0 = 0; r0 < IN; r0 += blockRows) {
+    const rows = rng.choice(blockRows, pattern.rows).map((r) => r0 + r);
+    const cols = rng.choice(OUT, pattern.cols);
+    for (const r of rows) for (const c of cols) if (pattern.fill >= 1 || rng.bernoulli(pattern.fill)) keys.push(r * OUT + c);
+  }
+  return Int32Array.from(keys).sort();
+}
 
 const results: Result[] = [];
 const started = performance.now();
@@ -66,9 +99,9 @@ function timeOnce(layer: SparseMaskedLinear, x: Tensor2D, workload: CostWorkload
  * slow load swings cancel; the verdict "which is faster" comes from it).
  */
 function timeBoth(layer: SparseMaskedLinear, x: Tensor2D, workload: CostWorkload, repeats: number): { sparse: number; dense: number; sparseOverDense: number } {
-  const times: Record<ComputePath, number[]> = { sparse: [], dense: [] };
+  const times: Record<"sparse" | "dense", number[]> = { sparse: [], dense: [] };
   for (let r = -1; r < repeats; r += 1) {
-    const order: ComputePath[] = r % 2 === 0 ? ["sparse", "dense"] : ["dense", "sparse"];
+    const order: ("sparse" | "dense")[] = r % 2 === 0 ? ["sparse", "dense"] : ["dense", "sparse"];
     for (const path of order) {
       layer.setPath(path);
       const t = timeOnce(layer, x, workload);
@@ -90,6 +123,18 @@ function timeAssignments(layer: SparseMaskedLinear, x: Tensor2D, workload: CostW
       paths.forEach((p, b) => layer.setBlockPath(b, p));
       const t = timeOnce(layer, x, workload);
       if (r >= 0) times[a]?.push(t);
+    });
+  }
+  return times.map((t) => median(t));
+}
+
+/** Median seconds of each layer on its own paths, the layers visited back to back in every repeat (after one warm-up round). */
+function timeLayers(layers: readonly SparseMaskedLinear[], x: Tensor2D, workload: CostWorkload, repeats: number): number[] {
+  const times = layers.map((): number[] => []);
+  for (let r = -1; r < repeats; r += 1) {
+    layers.forEach((layer, i) => {
+      const t = timeOnce(layer, x, workload);
+      if (r >= 0) times[i]?.push(t);
     });
   }
   return times.map((t) => median(t));
@@ -127,7 +172,7 @@ for (const backend of BACKENDS) {
       results.push({ name: `${prefix}/model/${path}/per-path`, value: c.perPathSeconds * 1e9, unit: "ns per stored path" });
     }
     let worst = 0;
-    for (const density of [...TARGET_DENSITIES, ...EXTRA_DENSITIES]) {
+    for (const density of tilesOnly ? [] : [...TARGET_DENSITIES, ...EXTRA_DENSITIES]) {
       const cells = IN * OUT;
       const paths = Math.round(density * cells);
       const keys = density === 1 ? Int32Array.from({ length: cells }, (_, i) => i) : Int32Array.from(rng.choice(cells, paths)).sort();
@@ -156,10 +201,10 @@ for (const backend of BACKENDS) {
       );
       layer.dispose();
     }
-    results.push({ name: `${prefix}/max-chosen-vs-fastest`, value: worst, unit: "x", note: `densities ${TARGET_DENSITIES.join(", ")}; target <= ${TARGET_RATIO}` });
+    if (!tilesOnly) results.push({ name: `${prefix}/max-chosen-vs-fastest`, value: worst, unit: "x", note: `densities ${TARGET_DENSITIES.join(", ")}; target <= ${TARGET_RATIO}` });
 
     // Per-block crossover (ADR 0304): row blocks of 64 inputs; the first two fully Hot, the others at 1 %.
-    {
+    if (!tilesOnly) {
       const blockRows = 64;
       const keys: number[] = [];
       for (let row = 0; row < IN; row += 1) {
@@ -180,11 +225,51 @@ for (const backend of BACKENDS) {
       summary.push(`${backend.padEnd(5)}${workload.padEnd(8)}blocks ${pattern}  per-block ${(perBlock * 1e3).toFixed(2)} ms  all-sparse ${(allSparse * 1e3).toFixed(2)} ms  all-dense ${(allDense * 1e3).toFixed(2)} ms`);
       layer.dispose();
     }
+
+    // Tiles (ADR 0331): per block of 64 rows, Hot cells clustered in `rows` x `cols` (at `fill`), or uniform.
+    let worstTile = 0;
+    for (const pattern of TILE_PATTERNS) {
+      const blockRows = 64;
+      const keys = tilePatternKeys(rng, pattern, blockRows);
+      const values = Float32Array.from(keys, () => rng.normal(0, 0.05));
+      // One layer per assignment (same Hot set), so no timed call rebuilds a block plan.
+      const [layer, ...fixed] = Array.from({ length: 4 }, (_, i) => new SparseMaskedLinear({ id: `tiles-${pattern.name}-${i}`, inFeatures: IN, outFeatures: OUT, base: { kind: "zero" }, crossoverBlockRows: blockRows, initial: { keys, values } })) as [SparseMaskedLinear, ...SparseMaskedLinear[]];
+      const policy = new CrossoverPolicy(model);
+      for (let i = 0; i < policy.config.confirmChecks; i += 1) for (const block of layer.blocks) policy.check(block, BATCH);
+      const chosen = layer.blocks.map((b) => b.path);
+      (["sparse", "dense", "tile"] as const).forEach((path, i) => fixed[i]?.setPath(path));
+      const [perBlock, allSparse, allDense, allTile] = timeLayers([layer, ...fixed], x, workload, REPEATS[backend]) as [number, number, number, number];
+      const fastest = Math.min(allSparse, allDense, allTile);
+      const fastestPath: ComputePath = fastest === allTile ? "tile" : fastest === allSparse ? "sparse" : "dense";
+      // A uniform choice computes exactly what that uniform layer computes: compare those timings (paired in time).
+      const uniformChoice = chosen.every((c) => c === chosen[0]) ? chosen[0] : undefined;
+      const chosenSeconds = uniformChoice === undefined ? perBlock : { sparse: allSparse, dense: allDense, tile: allTile }[uniformChoice];
+      const ratio = chosenSeconds / fastest;
+      worstTile = Math.max(worstTile, ratio);
+      const p = `${prefix}/tiles/${pattern.name}`;
+      const paths = chosen.map((c) => c[0]).join("");
+      const block0 = layer.blocks[0];
+      const q = { batch: BATCH, inFeatures: blockRows, outFeatures: OUT, paths: block0?.nnz ?? 0, tileCells: block0?.tileCells ?? 0 };
+      results.push({ name: `${p}/policy-tile-blocks`, value: chosen.filter((c) => c === "tile").length, unit: "tile blocks", note: `${paths} (8 row blocks of 64; ${pattern.note}; nnz ${keys.length}, tile cells ${layer.tileCells})` });
+      results.push({ name: `${p}/per-block`, value: perBlock * 1e3, unit: "ms", note: "measured, the policy's per-block paths" });
+      results.push({ name: `${p}/all-sparse`, value: allSparse * 1e3, unit: "ms", note: "measured" });
+      results.push({ name: `${p}/all-dense`, value: allDense * 1e3, unit: "ms", note: "measured" });
+      results.push({ name: `${p}/all-tile`, value: allTile * 1e3, unit: "ms", note: "measured" });
+      results.push({ name: `${p}/block0/predicted-sparse`, value: model.sparseSeconds(q) * 1e3, unit: "ms", note: `block 0: nnz ${q.paths}, tile cells ${q.tileCells}` });
+      results.push({ name: `${p}/block0/predicted-dense`, value: model.denseSeconds(q) * 1e3, unit: "ms" });
+      results.push({ name: `${p}/block0/predicted-tile`, value: (model.tileSeconds(q) ?? Number.NaN) * 1e3, unit: "ms" });
+      results.push({ name: `${p}/chosen-vs-fastest`, value: ratio, unit: "x", note: `fastest uniform path: ${fastestPath}; ${uniformChoice === undefined ? "per-block layer timed" : `chosen all-${uniformChoice}: that layer's timing`}; target <= ${TARGET_RATIO}` });
+      summary.push(
+        `${backend.padEnd(5)}${workload.padEnd(8)}tiles ${pattern.name.padEnd(15)} ${paths}  per-block ${(perBlock * 1e3).toFixed(2)} ms  sparse ${(allSparse * 1e3).toFixed(2)}  dense ${(allDense * 1e3).toFixed(2)}  tile ${(allTile * 1e3).toFixed(2)}  ratio ${ratio.toFixed(3)}`,
+      );
+      for (const l of [layer, ...fixed]) l.dispose();
+    }
+    results.push({ name: `${prefix}/tiles/max-chosen-vs-fastest`, value: worstTile, unit: "x", note: `patterns ${TILE_PATTERNS.map((t) => t.name).join(", ")}; target <= ${TARGET_RATIO}` });
   }
   x.dispose();
 }
 const overall = Math.max(...results.filter((r) => r.name.endsWith("/max-chosen-vs-fastest")).map((r) => r.value ?? Infinity));
-results.push({ name: "crossover/max-chosen-vs-fastest", value: overall, unit: "x", note: `all backends and workloads; target <= ${TARGET_RATIO}` });
+results.push({ name: "crossover/max-chosen-vs-fastest", value: overall, unit: "x", note: `all backends and workloads (and tile patterns); target <= ${TARGET_RATIO}` });
 
 const report = {
   machine: {

@@ -8,7 +8,9 @@
  * bands (< 0.05 sparse, 0.05..0.2 compare, > 0.2 dense) break ties, i.e. when the two predicted costs are
  * within `tieMargin` of each other (ADR 0303). A switch needs `confirmChecks` consecutive checks that
  * agree ("several consecutive checks", L1549) and is followed by `cooldownChecks` checks without a
- * switch ("keep a cooldown to avoid thrash", L1554). Checks read no tensor; a switch reads the counters
+ * switch ("keep a cooldown to avoid thrash", L1554). A third path, packed dense tiles (ADR 0331), competes when
+ * the cost model predicts tile seconds and the target reports its `tileCells`: it is preferred when cheaper
+ * than both others by more than `tieMargin`, and kept on a tie. Checks read no tensor; a switch reads the counters
  * before and after (L1554) and emits a typed `switch` event.
  */
 import { z } from "zod";
@@ -59,6 +61,8 @@ export interface CrossoverTarget {
   readonly shape: readonly [number, number];
   /** Stored paths (Hot cells). */
   readonly nnz: number;
+  /** Cells of its packed dense tiles (ADR 0331); a target without it never takes the tile path. */
+  readonly tileCells?: number;
   /** `"mixed"` for a layer whose crossover blocks differ; a check that switches it unifies them. */
   readonly path: LayerPath;
   /** Change the compute path; true when it changed. */
@@ -73,6 +77,8 @@ export interface CrossoverPreference {
   readonly band: DensityBand;
   readonly sparseSeconds: number;
   readonly denseSeconds: number;
+  /** Predicted tile-path seconds, when the cost model and the query have them (ADR 0331). */
+  readonly tileSeconds?: number;
   /** How the preference was reached: the cost model, or the band on a tie. */
   readonly decidedBy: "cost" | "band";
   readonly preferred: ComputePath;
@@ -85,7 +91,7 @@ export interface CrossoverCheck extends CrossoverPreference {
   readonly check: number;
   readonly batchSize: number;
   readonly pathCount: number;
-  /** Consecutive checks (this one included) preferring the other path; 0 when the current path is preferred or in cooldown. */
+  /** Consecutive checks (this one included) preferring the same other path; 0 when the current path is preferred or in cooldown. */
   readonly agreeingChecks: number;
   /** Checks of cooldown left after this one. */
   readonly cooldownLeft: number;
@@ -105,6 +111,8 @@ export interface CrossoverState {
 interface MutableState {
   checks: number;
   agreeing: number;
+  /** The path the current streak prefers: with three paths a streak counts only checks preferring the same one. */
+  candidate: ComputePath | undefined;
   cooldownLeft: number;
   switches: number;
 }
@@ -150,10 +158,27 @@ export class CrossoverPolicy {
    * The path the policy prefers for a query while on `current` (pure: no state, no switch). The cost
    * model decides; within `tieMargin` the band decides (sparse band → sparse, dense band → dense,
    * compare band → stay on `current`, or the cheaper predicted path when `current` is `"mixed"`). With no stored path the layer computes nothing: sparse.
+   * With a predicted tile cost (ADR 0331) the tile path wins when it is cheaper than both others by more
+   * than `tieMargin`, and stays when on it and within `tieMargin` of the cheaper other; otherwise the
+   * two-path rule above decides (from the tile path, as from `"mixed"`, its tie goes to the cheaper path).
    *
    * @throws Error naming the field when the query is not a valid size.
    */
   preference(query: CostQuery, current: LayerPath): CrossoverPreference {
+    const two = this.twoPathPreference(query, current);
+    if (query.paths === 0 || query.tileCells === undefined || this.costModel.tileSeconds === undefined) return two;
+    const tileSeconds = this.costModel.tileSeconds(query);
+    if (tileSeconds === undefined) return two;
+    if (!(Number.isFinite(tileSeconds) && tileSeconds > 0)) throw new Error(`Error in CrossoverPolicy.preference: the cost model must predict finite positive seconds, got tile ${tileSeconds}.`);
+    const other = Math.min(two.sparseSeconds, two.denseSeconds);
+    const gap = (other - tileSeconds) / Math.min(other, tileSeconds);
+    if (gap > this.config.tieMargin) return { ...two, tileSeconds, decidedBy: "cost", preferred: "tile" };
+    if (current === "tile" && gap >= -this.config.tieMargin) return { ...two, tileSeconds, decidedBy: "band", preferred: "tile" };
+    return { ...two, tileSeconds };
+  }
+
+  /** The seed's two-path rule (sparse vs dense) of {@link CrossoverPolicy.preference}. */
+  private twoPathPreference(query: CostQuery, current: LayerPath): CrossoverPreference {
     const sparseSeconds = this.costModel.sparseSeconds(query);
     const denseSeconds = this.costModel.denseSeconds(query);
     const density = query.paths / (query.inFeatures * query.outFeatures);
@@ -165,13 +190,13 @@ export class CrossoverPolicy {
     const gap = (sparseSeconds - denseSeconds) / Math.min(sparseSeconds, denseSeconds);
     if (gap > this.config.tieMargin) return { density, band, sparseSeconds, denseSeconds, decidedBy: "cost", preferred: "dense" };
     if (gap < -this.config.tieMargin) return { density, band, sparseSeconds, denseSeconds, decidedBy: "cost", preferred: "sparse" };
-    const stay: ComputePath = current === "mixed" ? (sparseSeconds <= denseSeconds ? "sparse" : "dense") : current;
+    const stay: ComputePath = current === "mixed" || current === "tile" ? (sparseSeconds <= denseSeconds ? "sparse" : "dense") : current;
     const preferred: ComputePath = band === "sparse" ? "sparse" : band === "dense" ? "dense" : stay;
     return { density, band, sparseSeconds, denseSeconds, decidedBy: "band", preferred };
   }
 
   /**
-   * One check of one object: hysteresis (switch after `confirmChecks` consecutive checks preferring the
+   * One check of one object: hysteresis (switch after `confirmChecks` consecutive checks preferring the same
    * other path), then cooldown (`cooldownChecks` checks with no streak). On a switch, reads the counters
    * before and after and emits a `switch` event.
    *
@@ -181,7 +206,8 @@ export class CrossoverPolicy {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`Error in CrossoverPolicy.check: batchSize must be a positive integer, got ${batchSize}.`);
     const state = this.stateOf(target.id);
     const current = target.path;
-    const query: CostQuery = { batch: batchSize, inFeatures: target.shape[0], outFeatures: target.shape[1], paths: target.nnz };
+    const tileCells = target.tileCells;
+    const query: CostQuery = { batch: batchSize, inFeatures: target.shape[0], outFeatures: target.shape[1], paths: target.nnz, ...(tileCells === undefined ? {} : { tileCells }) };
     const pref = this.preference(query, current);
     const check = state.checks;
     state.checks += 1;
@@ -192,7 +218,8 @@ export class CrossoverPolicy {
     } else if (pref.preferred === current) {
       state.agreeing = 0;
     } else {
-      state.agreeing += 1;
+      state.agreeing = state.candidate === pref.preferred ? state.agreeing + 1 : 1;
+      state.candidate = pref.preferred;
       if (state.agreeing >= this.config.confirmChecks) {
         const agreeingChecks = state.agreeing;
         const countersBefore = target.counters(this.config.epsilon);
@@ -215,6 +242,7 @@ export class CrossoverPolicy {
           pathCount: query.paths,
           sparseSeconds: pref.sparseSeconds,
           denseSeconds: pref.denseSeconds,
+          ...(pref.tileSeconds === undefined ? {} : { tileSeconds: pref.tileSeconds }),
           agreeingChecks,
           countersBefore,
           countersAfter,
@@ -244,7 +272,7 @@ export class CrossoverPolicy {
   private stateOf(objectId: string): MutableState {
     let s = this.states.get(objectId);
     if (s === undefined) {
-      s = { checks: 0, agreeing: 0, cooldownLeft: 0, switches: 0 };
+      s = { checks: 0, agreeing: 0, candidate: undefined, cooldownLeft: 0, switches: 0 };
       this.states.set(objectId, s);
     }
     return s;

@@ -11,12 +11,16 @@
  * - sparse: `t = c_s + e_s·B·(in + out) + p_s·paths + α·B·paths` (batch transposes `e_s`, per-cell index work `p_s`)
  * - dense:  `t = c_d + e_d·in·out + p_d·paths + β·B·in·out` (materialising the dense weights: `e_d`, `p_d`)
  *
+ * - tile (ADR 0331): `t = c_t + e_t·B·(in + out) + p_t·paths + γ·B·tileCells` (gathers and scatter `e_t`, tile
+ *   packing `p_t`, `γ` per multiply-add of the packed tiles), fitted on its own points: masks whose Hot cells
+ *   fill a quarter of the rows and columns, and uniform masks whose tile is the whole block.
+ *
  * α is the seed's cost per path (per batch row), β its cost per multiply-add of `m·k·n`. At a shape the
  * benchmark measured, the model answers from those measurements (linear in the path count) instead of the
  * fit (ADR 0304), so a caller that adds its layer's `[batch, in, out]` to `shapes` gets measured costs. The
  * model is measured once per backend and workload and cached ({@link deviceCostModel}).
  */
-import { createRng, randomNormal, tf, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
+import { createRng, randomNormal, tf, type Rng, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
@@ -37,6 +41,8 @@ export interface CostQuery {
   readonly outFeatures: number;
   /** Stored paths (Hot cells, `C_struct`): what the sparse kernel iterates over. */
   readonly paths: number;
+  /** Cells of the packed dense tiles (ADR 0331); without it the tile path is not considered. */
+  readonly tileCells?: number;
 }
 
 /** Predicted seconds of one layer call on each compute path. The policy only needs this. */
@@ -45,6 +51,8 @@ export interface CostModel {
   sparseSeconds(query: CostQuery): number;
   /** Seconds on the dense path. */
   denseSeconds(query: CostQuery): number;
+  /** Seconds on the tile path (ADR 0331), or undefined when the model has no tile cost or the query no `tileCells`. */
+  tileSeconds?(query: CostQuery): number | undefined;
 }
 
 /** Coefficients of one path's linear cost model (all ≥ 0, seconds). */
@@ -71,6 +79,18 @@ export interface CalibrationSample {
   readonly timedCalls?: { readonly sparse: number; readonly dense: number };
 }
 
+/** One measured point of the tile path (median; ADR 0331). */
+export interface TileCalibrationSample {
+  readonly batch: number;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly paths: number;
+  /** Cells of the packed tile. */
+  readonly tileCells: number;
+  readonly tileSeconds: number;
+  readonly timedCalls: number;
+}
+
 /** Everything a {@link LinearCostModel} is made of. */
 export interface LinearCostModelSpec {
   /** Backend the numbers were measured on. */
@@ -78,14 +98,18 @@ export interface LinearCostModelSpec {
   readonly workload: CostWorkload;
   readonly sparse: PathCoefficients;
   readonly dense: PathCoefficients;
+  /** Tile-path coefficients (`perEntrySeconds` per `B·(in+out)`, `perMacSeconds` γ per `B·tileCells`); none: no tile path. */
+  readonly tile?: PathCoefficients;
   /** The measurements behind the fit (empty for a hand-made model). */
   readonly samples?: readonly CalibrationSample[];
+  /** The tile-path measurements behind `tile`. */
+  readonly tileSamples?: readonly TileCalibrationSample[];
   /** Wall seconds the micro-benchmark took. */
   readonly benchmarkSeconds?: number;
 }
 
 /**
- * The fitted two-path cost model.
+ * The fitted cost model of the sparse, dense and (when measured) tile paths.
  *
  * @example
  * ```ts
@@ -100,7 +124,9 @@ export class LinearCostModel implements CostModel {
   readonly workload: CostWorkload;
   readonly sparse: PathCoefficients;
   readonly dense: PathCoefficients;
+  readonly tile: PathCoefficients | undefined;
   readonly samples: readonly CalibrationSample[];
+  readonly tileSamples: readonly TileCalibrationSample[];
   readonly benchmarkSeconds: number;
 
   /** @throws Error naming the field when a coefficient is negative or not finite. */
@@ -108,6 +134,7 @@ export class LinearCostModel implements CostModel {
     for (const [path, c] of [
       ["sparse", spec.sparse],
       ["dense", spec.dense],
+      ["tile", spec.tile ?? {}],
     ] as const) {
       for (const [field, value] of Object.entries(c)) {
         if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new Error(`Error in LinearCostModel: ${path}.${field} must be a finite number >= 0, got ${String(value)}.`);
@@ -117,7 +144,9 @@ export class LinearCostModel implements CostModel {
     this.workload = spec.workload;
     this.sparse = { ...spec.sparse };
     this.dense = { ...spec.dense };
+    this.tile = spec.tile === undefined ? undefined : { ...spec.tile };
     this.samples = [...(spec.samples ?? [])];
+    this.tileSamples = [...(spec.tileSamples ?? [])];
     this.benchmarkSeconds = spec.benchmarkSeconds ?? 0;
   }
 
@@ -155,6 +184,15 @@ export class LinearCostModel implements CostModel {
     return c.fixedSeconds + c.perEntrySeconds * cells + c.perPathSeconds * paths + c.perMacSeconds * batch * cells;
   }
 
+  /** Predicted tile-path seconds from the tile fit (ADR 0331); undefined without tile coefficients or `query.tileCells`. */
+  tileSeconds(query: CostQuery): number | undefined {
+    checkQuery("LinearCostModel.tileSeconds", query);
+    const c = this.tile;
+    if (c === undefined || query.tileCells === undefined) return undefined;
+    const { batch, inFeatures, outFeatures, paths, tileCells } = query;
+    return c.fixedSeconds + c.perEntrySeconds * batch * (inFeatures + outFeatures) + c.perPathSeconds * paths + c.perMacSeconds * batch * tileCells;
+  }
+
   /**
    * Linear interpolation (extrapolation beyond the ends) in `paths` through the two measured samples of the
    * query's exact shape that bracket it (or the two nearest), clamped to ≥ 1 % of the smaller measurement;
@@ -185,6 +223,10 @@ function checkQuery(where: string, query: CostQuery): void {
   const { paths } = query;
   if (!Number.isSafeInteger(paths) || paths < 0 || paths > query.inFeatures * query.outFeatures) {
     throw new Error(`Error in ${where}: paths must be an integer in [0, ${query.inFeatures * query.outFeatures}], got ${paths}.`);
+  }
+  const { tileCells } = query;
+  if (tileCells !== undefined && (!Number.isSafeInteger(tileCells) || tileCells < paths || tileCells > query.inFeatures * query.outFeatures)) {
+    throw new Error(`Error in ${where}: tileCells must be an integer in [paths, ${query.inFeatures * query.outFeatures}], got ${tileCells}.`);
   }
 }
 
@@ -255,8 +297,25 @@ export function measureDeviceCosts(options: CalibrationOptions = {}): LinearCost
       return { batch, inFeatures, outFeatures, paths, layer, x, sparse: [] as number[], dense: [] as number[], spent: { sparse: 0, dense: 0 } };
     }),
   );
+  const tilePoints = o.shapes.flatMap(([batch, inFeatures, outFeatures]) =>
+    (["quarter", "uniform"] as const).map((kind) => {
+      const keys = tileCalibrationKeys(rng, inFeatures, outFeatures, kind);
+      const values = Float32Array.from(keys, () => rng.normal());
+      const layer = new SparseMaskedLinear({ id: "calibration-tile", inFeatures, outFeatures, base: { kind: "zero" }, initial: { keys, values } });
+      layer.setPath("tile");
+      const x = randomNormal(rng, [batch, inFeatures]) as Tensor2D;
+      return { batch, inFeatures, outFeatures, paths: keys.length, tileCells: layer.tileCells, layer, x, times: [] as number[], spent: 0 };
+    }),
+  );
   try {
     for (let round = 0; round < o.warmup + o.repeats; round += 1) {
+      for (const p of tilePoints) {
+        const enough = round < o.warmup ? p.spent > o.maxPointSeconds : p.times.length >= Math.min(3, o.repeats) && p.spent > o.maxPointSeconds;
+        if (enough) continue;
+        const seconds = timeCall(p.layer, p.x, o.workload);
+        p.spent += seconds;
+        if (round >= o.warmup) p.times.push(seconds);
+      }
       for (const p of points) {
         for (const path of ["sparse", "dense"] as const) {
           const timed = path === "sparse" ? p.sparse : p.dense;
@@ -270,7 +329,7 @@ export function measureDeviceCosts(options: CalibrationOptions = {}): LinearCost
       }
     }
   } finally {
-    for (const p of points) {
+    for (const p of [...points, ...tilePoints]) {
       p.layer.dispose();
       p.x.dispose();
     }
@@ -292,12 +351,27 @@ export function measureDeviceCosts(options: CalibrationOptions = {}): LinearCost
     samples.map((s) => [1, s.inFeatures * s.outFeatures, s.paths, s.batch * s.inFeatures * s.outFeatures]),
     samples.map((s) => s.denseSeconds),
   );
+  const tileSamples: TileCalibrationSample[] = tilePoints.map((p) => ({
+    batch: p.batch,
+    inFeatures: p.inFeatures,
+    outFeatures: p.outFeatures,
+    paths: p.paths,
+    tileCells: p.tileCells,
+    tileSeconds: median(p.times),
+    timedCalls: p.times.length,
+  }));
+  const tile = fitNonNegative(
+    tileSamples.map((s) => [1, s.batch * (s.inFeatures + s.outFeatures), s.paths, s.batch * s.tileCells]),
+    tileSamples.map((s) => s.tileSeconds),
+  );
   return new LinearCostModel({
     backend: tf.getBackend(),
     workload: o.workload,
     sparse: coefficients(sparse),
     dense: coefficients(dense),
+    tile: coefficients(tile),
     samples,
+    tileSamples,
     benchmarkSeconds: (performance.now() - started) / 1000,
   });
 }
@@ -327,6 +401,22 @@ export function deviceCostModel(options: CalibrationOptions = {}): LinearCostMod
 /** Forget every cached cost model (e.g. after the machine's load changed). */
 export function clearDeviceCostCache(): void {
   cache.clear();
+}
+
+/**
+ * Hot keys of a tile calibration point (ADR 0331): `"quarter"` fills half the cells of a random quarter of
+ * the rows times a quarter of the columns (a tile of 1/16 of the layer), `"uniform"` is 2 % of all cells
+ * (a tile of nearly the whole layer).
+ */
+function tileCalibrationKeys(rng: Rng, inFeatures: number, outFeatures: number, kind: "quarter" | "uniform"): Int32Array {
+  const cells = inFeatures * outFeatures;
+  if (kind === "uniform") return Int32Array.from(rng.choice(cells, Math.max(1, Math.round(0.02 * cells)))).sort();
+  const rows = rng.choice(inFeatures, Math.max(1, Math.round(inFeatures / 4)));
+  const cols = rng.choice(outFeatures, Math.max(1, Math.round(outFeatures / 4)));
+  const keys: number[] = [];
+  for (const r of rows) for (const c of cols) if (rng.bernoulli(0.5)) keys.push(r * outFeatures + c);
+  if (keys.length === 0) keys.push((rows[0] as number) * outFeatures + (cols[0] as number));
+  return Int32Array.from(keys).sort();
 }
 
 /** Seconds of one layer call (forward, or forward + backward to `W_vals` and `x`), results disposed. */

@@ -95,7 +95,10 @@ export {
   type CostWorkload,
   type LinearCostModelSpec,
   type PathCoefficients,
+  type TileCalibrationSample,
 } from "./device-cost-model.js";
+export { denseTileCells, denseTileGroup, disposeDenseTileGroup, packDenseTile, type DenseTile, type DenseTileGroup, type GroupedTile } from "./dense-tile.js";
+export { tiledMatMul } from "./tiled-matmul.js";
 export {
   CROSSOVER_CHECK_EVERY_STEPS,
   CROSSOVER_CONFIRM_CHECKS,

@@ -124,6 +124,8 @@ export interface SwitchEvent extends EventBase {
   /** Predicted seconds per call on each path (the device cost model). */
   readonly sparseSeconds: number;
   readonly denseSeconds: number;
+  /** Predicted seconds on the tile path (ADR 0331), when the cost model and the object have one. */
+  readonly tileSeconds?: number;
   /** Consecutive checks that agreed before the switch. */
   readonly agreeingChecks: number;
   readonly countersBefore: ObjectCounters;

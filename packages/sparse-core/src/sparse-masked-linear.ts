@@ -9,19 +9,21 @@
  *   form has a shape bug, D-5). No dense Hadamard product with a mask.
  * - Identity-first: with no Hot or Warm delta the layer is `base(X)` with no arithmetic (L1235, L1252).
  * - Gradients reach only `W_vals` (the base is a fixed map; indices are int32 and not differentiable).
- * - The compute path may be switched to dense by the crossover policy (L1760-1783); the semantics (mask,
- *   counters, planner) stay sparse.
+ * - The compute path may be switched to dense, or to packed dense tiles (ADR 0331), by the crossover policy
+ *   (L1760-1783); the semantics (mask, counters, planner) stay sparse.
  */
 import { denseSparseMatMul, denseSpmm, sparseToDense, tf, type Rank, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 
+import { denseTileCells, denseTileGroup, disposeDenseTileGroup, packDenseTile, type DenseTile, type DenseTileGroup } from "./dense-tile.js";
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
 import { applyBase, checkBase, type LayerBase } from "./layer-base.js";
 import { sortedUnique } from "./region.js";
 import { keysToIndices, type ShadowDelta } from "./shadow-delta.js";
+import { tiledMatMul } from "./tiled-matmul.js";
 
-/** The compute path of a layer or of one of its crossover blocks (seed L1760-1783). */
-export type ComputePath = "sparse" | "dense";
+/** The compute path of a layer or of one of its crossover blocks (seed L1760-1783; `"tile"`: packed dense tiles, ADR 0331). */
+export type ComputePath = "sparse" | "dense" | "tile";
 
 /** A layer's path: the path of every block, or `"mixed"` when its crossover blocks differ (ADR 0304). */
 export type LayerPath = ComputePath | "mixed";
@@ -85,7 +87,7 @@ export class SparseMaskedLinear implements GrowthObject {
   private warm = new Set<number>();
   private blockPathList: ComputePath[];
   private readonly blockViews: readonly LayerBlock[];
-  private plan: { readonly key: string; readonly segments: readonly Segment[] } | undefined;
+  private plan: BlockPlan | undefined;
   private pathSwitchCount = 0;
   private fastPathCalls = 0;
   private forwardCalls = 0;
@@ -179,7 +181,7 @@ export class SparseMaskedLinear implements GrowthObject {
    * The output is the same up to float summation order; `counters().computeCells` follows the path (seed
    * L1553). Returns true when any block's path changed.
    *
-   * @throws Error naming the layer when `path` is not `"sparse"` or `"dense"`.
+   * @throws Error naming the layer when `path` is not `"sparse"`, `"dense"` or `"tile"`.
    */
   setPath(path: ComputePath): boolean {
     checkPath(`SparseMaskedLinear "${this.id}".setPath`, path);
@@ -206,6 +208,31 @@ export class SparseMaskedLinear implements GrowthObject {
     this.blockPathList[b] = path;
     this.pathSwitchCount += 1;
     return true;
+  }
+
+  /**
+   * Cells of block `block`'s packed dense tile (ADR 0331): distinct input rows times distinct output
+   * columns holding a Hot cell (0 for an empty block). What the tile path computes per batch row.
+   */
+  blockTileCells(block: number): number {
+    const b = this.checkBlock("blockTileCells", block);
+    const [r0, r1] = (this.blockViews[b] as LayerBlock).rows;
+    const { start, end } = this.rowRange(r0, r1);
+    return denseTileCells(packDenseTile(this.keys, this.shape[1], start, end));
+  }
+
+  /** Tile cells summed over the blocks: the `tileCells` of the whole layer's cost query. */
+  get tileCells(): number {
+    return this.blockViews.reduce((sum, block) => sum + this.blockTileCells(block.index), 0);
+  }
+
+  /** Cells block `block` computes on its path (seed L1553): `h·out` dense, its tile's cells on the tile path, else its Hot cells. */
+  blockComputeCells(block: number): number {
+    const view = this.blockViews[this.checkBlock("blockComputeCells", block)] as LayerBlock;
+    const path = this.blockPathList[view.index] as ComputePath;
+    if (path === "dense") return view.shape[0] * view.shape[1];
+    if (path === "tile") return this.blockTileCells(view.index);
+    return view.nnz;
   }
 
   /** Hot cells stored in input rows `[r0, r1)`: positions `[start, end)` of the sorted Hot set. */
@@ -266,7 +293,7 @@ export class SparseMaskedLinear implements GrowthObject {
     this.rows.dispose();
     this.cols.dispose();
     this.vals.dispose();
-    if (this.plan !== undefined) disposeSegments(this.plan.segments);
+    if (this.plan !== undefined) disposePlan(this.plan);
     this.plan = undefined;
     this.keys = Int32Array.from(keys);
     this.indices = keysToIndices(this.keys, this.shape[1]);
@@ -291,7 +318,7 @@ export class SparseMaskedLinear implements GrowthObject {
     for (const v of values) if (Math.abs(v) > epsilon) cActive += 1;
     const cStruct = this.keys.length;
     let computeCells = 0;
-    for (const block of this.blockViews) computeCells += block.path === "dense" ? block.shape[0] * block.shape[1] : block.nnz;
+    for (const block of this.blockViews) computeCells += this.blockComputeCells(block.index);
     return { cStruct, cActive, computeCells };
   }
 
@@ -325,14 +352,15 @@ export class SparseMaskedLinear implements GrowthObject {
     return out;
   }
 
-  /** `X·W` on the blocks' paths: one kernel for a uniform layer, else one call per run of same-path blocks. */
+  /** `X·W` on the blocks' paths: one kernel for a uniform sparse or dense layer, else one call per run of same-path blocks, plus one tiled product for every tile-path block. */
   private product(x: Tensor2D, values: Tensor1D): Tensor2D {
     const shape: [number, number] = [this.shape[0], this.shape[1]];
     const path = this.path;
     if (path === "dense") return tf.matMul(x, sparseToDense({ indices: this.indices, values, shape }));
     if (path === "sparse") return denseSpmm(x, this.rows, this.cols, values, shape);
-    let y: Tensor2D | undefined;
-    for (const segment of this.segments()) {
+    const plan = this.blockPlan();
+    let y: Tensor2D | undefined = plan.tiles === undefined ? undefined : tiledMatMul(x, values, plan.tiles);
+    for (const segment of plan.segments) {
       const vals = tf.slice(values, [segment.start], [segment.count]);
       const part: Tensor2D =
         segment.path === "sparse"
@@ -343,22 +371,28 @@ export class SparseMaskedLinear implements GrowthObject {
     return y ?? tf.zeros<Rank.R2>([x.shape[0], shape[1]]);
   }
 
-  /** Runs of consecutive same-path blocks with Hot cells (contiguous in the sorted Hot set), cached per structure and paths. */
-  private segments(): readonly Segment[] {
+  /**
+   * Runs of consecutive same-path blocks with Hot cells (contiguous in the sorted Hot set), cached per
+   * structure and paths, and the packed tiles of the tile-path blocks (one tile per block, ADR 0331).
+   */
+  private blockPlan(): BlockPlan {
     const key = `${this.version}|${this.blockPathList.join(",")}`;
-    if (this.plan?.key === key) return this.plan.segments;
-    if (this.plan !== undefined) disposeSegments(this.plan.segments);
+    if (this.plan?.key === key) return this.plan;
+    if (this.plan !== undefined) disposePlan(this.plan);
     const out: Segment[] = [];
+    const tiles: DenseTile[] = [];
     const cols = this.shape[1];
     let b = 0;
     while (b < this.blockViews.length) {
       const path = this.blockPathList[b] as ComputePath;
       let e = b + 1;
-      while (e < this.blockViews.length && this.blockPathList[e] === path) e += 1;
+      while (path !== "tile" && e < this.blockViews.length && this.blockPathList[e] === path) e += 1;
       const r0 = (this.blockViews[b] as LayerBlock).rows[0];
       const r1 = (this.blockViews[e - 1] as LayerBlock).rows[1];
       const { start, end } = this.rowRange(r0, r1);
-      if (end > start) {
+      if (path === "tile") {
+        if (end > start) tiles.push(packDenseTile(this.keys, cols, start, end));
+      } else if (end > start) {
         const keys = this.keys.subarray(start, end);
         const rows = Int32Array.from(keys, (k) => Math.floor(k / cols));
         const columns = Int32Array.from(keys, (k) => k % cols);
@@ -376,8 +410,8 @@ export class SparseMaskedLinear implements GrowthObject {
       }
       b = e;
     }
-    this.plan = { key, segments: out };
-    return out;
+    this.plan = { key, segments: out, tiles: tiles.length === 0 ? undefined : denseTileGroup(tiles, this.shape[0], cols) };
+    return this.plan;
   }
 
   private checkBlock(where: string, block: number): number {
@@ -389,7 +423,7 @@ export class SparseMaskedLinear implements GrowthObject {
 
   /** Free the layer's tensors. */
   dispose(): void {
-    if (this.plan !== undefined) disposeSegments(this.plan.segments);
+    if (this.plan !== undefined) disposePlan(this.plan);
     this.plan = undefined;
     this.indices.dispose();
     this.rows.dispose();
@@ -432,6 +466,11 @@ export class LayerBlock {
     return end - start;
   }
 
+  /** Cells of the block's packed dense tile (ADR 0331). */
+  get tileCells(): number {
+    return this.layer.blockTileCells(this.index);
+  }
+
   /** The block's compute path. */
   get path(): ComputePath {
     return this.layer.blockPath(this.index);
@@ -442,14 +481,14 @@ export class LayerBlock {
     return this.layer.setBlockPath(this.index, path);
   }
 
-  /** The block's counters: its Hot and lit cells, and `computeCells` = `h·out` on the dense path. */
+  /** The block's counters: its Hot and lit cells, and `computeCells` = `h·out` on the dense path, the tile's cells on the tile path. */
   counters(epsilon: number): ObjectCounters {
     if (!(Number.isFinite(epsilon) && epsilon >= 0)) throw new Error(`Error in LayerBlock "${this.id}".counters: epsilon must be finite and >= 0, got ${epsilon}.`);
     const { start, end } = this.layer.rowRange(this.rows[0], this.rows[1]);
     const values = end > start ? this.layer.values.dataSync().subarray(start, end) : new Float32Array(0);
     let cActive = 0;
     for (const v of values) if (Math.abs(v) > epsilon) cActive += 1;
-    return { cStruct: end - start, cActive, computeCells: this.path === "dense" ? this.shape[0] * this.shape[1] : end - start };
+    return { cStruct: end - start, cActive, computeCells: this.layer.blockComputeCells(this.index) };
   }
 }
 
@@ -466,12 +505,20 @@ interface Segment {
   readonly local: Tensor2D;
 }
 
-function disposeSegments(segments: readonly Segment[]): void {
-  for (const s of segments) tf.dispose([s.rows, s.cols, s.local]);
+/** The cached compute plan of a layer: sparse and dense segments, and the tiles of its tile-path blocks. */
+interface BlockPlan {
+  readonly key: string;
+  readonly segments: readonly Segment[];
+  readonly tiles: DenseTileGroup | undefined;
+}
+
+function disposePlan(plan: BlockPlan): void {
+  for (const s of plan.segments) tf.dispose([s.rows, s.cols, s.local]);
+  if (plan.tiles !== undefined) disposeDenseTileGroup(plan.tiles);
 }
 
 function checkPath(where: string, path: unknown): asserts path is ComputePath {
-  if (path !== "sparse" && path !== "dense") throw new Error(`Error in ${where}: path must be "sparse" or "dense", got ${String(path)}.`);
+  if (path !== "sparse" && path !== "dense" && path !== "tile") throw new Error(`Error in ${where}: path must be "sparse", "dense" or "tile", got ${String(path)}.`);
 }
 
 /** First position in sorted `keys` whose key is ≥ `key`. */

@@ -134,7 +134,7 @@ describe.each(TEST_BACKENDS)("per-block crossover on %s", (backend) => {
     const layer = new SparseMaskedLinear({ id: "B", inFeatures: 4, outFeatures: 2, crossoverBlockRows: 3 });
     expect(layer.blocks.map((b) => b.id)).toEqual(["B/rows0-3", "B/rows3-4"]);
     expect(() => layer.setBlockPath(2, "dense")).toThrow(/"B".setBlockPath: block must be an integer in \[0, 2\), got 2/);
-    expect(() => layer.setBlockPath(0, "blocky" as ComputePath)).toThrow(/"B".setBlockPath: path must be "sparse" or "dense", got blocky/);
+    expect(() => layer.setBlockPath(0, "blocky" as ComputePath)).toThrow(/"B".setBlockPath: path must be "sparse", "dense" or "tile", got blocky/);
     layer.dispose();
   });
 });

@@ -88,7 +88,7 @@ describe.each(TEST_BACKENDS)("dense compute path on %s", (backend) => {
     expect(layer.setPath("sparse")).toBe(false);
     expect(layer.setPath("dense")).toBe(true);
     expect(layer.pathSwitches).toBe(1);
-    expect(() => layer.setPath("block" as "dense")).toThrow(/"L".setPath: path must be "sparse" or "dense", got block/);
+    expect(() => layer.setPath("block" as "dense")).toThrow(/"L".setPath: path must be "sparse", "dense" or "tile", got block/);
     layer.dispose();
   });
 });
