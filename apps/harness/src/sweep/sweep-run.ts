@@ -36,6 +36,8 @@ export interface SweepRunOptions {
   readonly progressStream?: NodeJS.WriteStream;
   /** One-line notices (what will run). */
   readonly log: (line: string) => void;
+  /** Called as each job's result is stored (the benchmark times job completions with it). */
+  readonly onJobStored?: (jobId: string) => void;
 }
 
 /** What a sweep run did. */
@@ -70,6 +72,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     async done(job, outcome, ranOn) {
       written.set(job.id, await writeJobResult(options.outDir, job, outcome, ranOn));
       progress.done();
+      options.onJobStored?.(job.id);
     },
     failed(job, error) {
       failures.push({ id: job.id, configHash: job.configHash, seed: job.seed, error });
