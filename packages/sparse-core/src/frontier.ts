@@ -21,7 +21,7 @@ import {
   SLICE_MAX_CELLS,
 } from "./constants.js";
 import { REGION_KINDS, regionId, sortedUnique, type Region, type RegionKind } from "./region.js";
-import { binarySearch } from "./sparse-masked-linear.js";
+import { binarySearch } from "./warm-cells.js";
 
 /** Options of {@link generateFrontier}. */
 export interface FrontierOptions {

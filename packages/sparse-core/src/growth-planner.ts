@@ -46,7 +46,7 @@ import type { PlannerEvent, RegionRecord } from "./planner-events.js";
 import type { BatchSource, PlannerModel } from "./planner-model.js";
 import { REGION_KINDS, sharedKeys, sortedUnique, type Region } from "./region.js";
 import { regionSnr } from "./snr.js";
-import { binarySearch } from "./sparse-masked-linear.js";
+import { binarySearch } from "./warm-cells.js";
 import { magnitudeRanking, pruneRanking } from "./taylor-prune.js";
 
 const budgetSchema = z.object({ structCap: z.number().int().min(0), activeCap: z.number().int().min(0) }).strict();

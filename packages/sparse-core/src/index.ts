@@ -19,11 +19,11 @@ export { HEAT_STATES, type HeatCounts, type HeatState } from "./heat-state.js";
 export { REGION_KINDS, makeRegion, regionCells, regionId, regionIou, sharedKeys, sortedUnique, type Cell, type Region, type RegionKind } from "./region.js";
 export type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 export { applyBase, baseMatrix, type LayerBase } from "./layer-base.js";
+export { binarySearch } from "./warm-cells.js";
 export { disposeShadow, keysToIndices, makeShadow, withDelta, type ShadowDelta } from "./shadow-delta.js";
 export {
   LayerBlock,
   SparseMaskedLinear,
-  binarySearch,
   unionKeys,
   type ComputePath,
   type LayerPath,

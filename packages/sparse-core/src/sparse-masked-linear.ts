@@ -21,6 +21,7 @@ import { applyBase, checkBase, type LayerBase } from "./layer-base.js";
 import { sortedUnique } from "./region.js";
 import { keysToIndices, type ShadowDelta } from "./shadow-delta.js";
 import { tiledMatMul } from "./tiled-matmul.js";
+import { WarmCells } from "./warm-cells.js";
 
 /** The compute path of a layer or of one of its crossover blocks (seed L1760-1783; `"tile"`: packed dense tiles, ADR 0331). */
 export type ComputePath = "sparse" | "dense" | "tile";
@@ -84,7 +85,7 @@ export class SparseMaskedLinear implements GrowthObject {
   private rows: Tensor1D;
   private cols: Tensor1D;
   private vals: Variable;
-  private warm = new Set<number>();
+  private readonly warm = new WarmCells();
   private blockPathList: ComputePath[];
   private readonly blockViews: readonly LayerBlock[];
   private plan: BlockPlan | undefined;
@@ -299,7 +300,7 @@ export class SparseMaskedLinear implements GrowthObject {
     this.indices = keysToIndices(this.keys, this.shape[1]);
     [this.rows, this.cols] = splitKeys(this.keys, this.shape[1]);
     this.vals = tf.tidy(() => tf.variable(tf.tensor1d(values, "float32"), true));
-    for (const key of this.keys) this.warm.delete(key);
+    this.warm.forget(this.keys);
     this.version += 1;
   }
 
@@ -323,19 +324,15 @@ export class SparseMaskedLinear implements GrowthObject {
   }
 
   heatOf(row: number, col: number): HeatState {
-    const key = row * this.shape[1] + col;
-    if (binarySearch(this.keys, key) >= 0) return "hot";
-    return this.warm.has(key) ? "warm" : "cold";
+    return this.warm.heatOf(this.keys, row * this.shape[1] + col);
   }
 
   heatCounts(): HeatCounts {
-    const hot = this.keys.length;
-    const warm = this.warm.size;
-    return { hot, warm, cold: this.shape[0] * this.shape[1] - hot - warm };
+    return this.warm.counts(this.keys, this.shape[0] * this.shape[1]);
   }
 
   markWarm(keys: Int32Array): void {
-    for (const key of keys) if (binarySearch(this.keys, key) < 0) this.warm.add(key);
+    this.warm.mark(this.keys, keys);
   }
 
   clearWarm(): void {
@@ -538,20 +535,6 @@ function splitKeys(keys: Int32Array, cols: number): [Tensor1D, Tensor1D] {
   const rows = Int32Array.from(keys, (key) => Math.floor(key / cols));
   const columns = Int32Array.from(keys, (key) => key % cols);
   return [tf.tensor1d(rows, "int32"), tf.tensor1d(columns, "int32")];
-}
-
-/** Index of `key` in a sorted array, or -1. */
-export function binarySearch(sorted: Int32Array, key: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid] as number;
-    if (v === key) return mid;
-    if (v < key) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** Merge sorted unique key arrays (union). */

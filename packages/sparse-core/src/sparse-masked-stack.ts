@@ -12,7 +12,8 @@ import { z } from "zod";
 import type { GrowthObject } from "./growth-object.js";
 import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
 import type { LayerBase } from "./layer-base.js";
-import { SparseMaskedLinear, binarySearch } from "./sparse-masked-linear.js";
+import { SparseMaskedLinear } from "./sparse-masked-linear.js";
+import { binarySearch } from "./warm-cells.js";
 import type { ShadowDelta } from "./shadow-delta.js";
 
 /** Activations applied between layers (not after the last). */

@@ -13,7 +13,8 @@ import type { GrowthObject } from "./growth-object.js";
 import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import { SplineActivation } from "./spline-activation.js";
-import { SparseMaskedLinear, binarySearch } from "./sparse-masked-linear.js";
+import { SparseMaskedLinear } from "./sparse-masked-linear.js";
+import { binarySearch } from "./warm-cells.js";
 import { STACK_LEARNING_RATE, connected, type StackLayerSpec } from "./sparse-masked-stack.js";
 
 /** Options of {@link SplineActivatedStack}. */

@@ -15,7 +15,7 @@ import { tf, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-bac
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
 import type { ShadowDelta } from "./shadow-delta.js";
-import { binarySearch } from "./sparse-masked-linear.js";
+import { WarmCells } from "./warm-cells.js";
 
 /**
  * Default knot grid: 9 knots every 0.5 on [−2, 2], so hinges cover ±2 standard deviations of a unit-variance
@@ -62,7 +62,7 @@ export class SplineActivation implements GrowthObject {
   readonly knots: Float32Array;
   private keys = new Int32Array(0);
   private vals: Variable;
-  private warm = new Set<number>();
+  private readonly warm = new WarmCells();
   private fastPathCalls = 0;
   private forwardCalls = 0;
 
@@ -160,7 +160,7 @@ export class SplineActivation implements GrowthObject {
     this.vals.dispose();
     this.keys = Int32Array.from(keys);
     this.vals = tf.tidy(() => tf.variable(tf.tensor1d(values, "float32"), true));
-    for (const key of this.keys) this.warm.delete(key);
+    this.warm.forget(this.keys);
   }
 
   hotKeys(): Int32Array {
@@ -179,19 +179,15 @@ export class SplineActivation implements GrowthObject {
   }
 
   heatOf(unit: number, knot: number): HeatState {
-    const key = unit * this.shape[1] + knot;
-    if (binarySearch(this.keys, key) >= 0) return "hot";
-    return this.warm.has(key) ? "warm" : "cold";
+    return this.warm.heatOf(this.keys, unit * this.shape[1] + knot);
   }
 
   heatCounts(): HeatCounts {
-    const hot = this.keys.length;
-    const warm = this.warm.size;
-    return { hot, warm, cold: this.shape[0] * this.shape[1] - hot - warm };
+    return this.warm.counts(this.keys, this.shape[0] * this.shape[1]);
   }
 
   markWarm(keys: Int32Array): void {
-    for (const key of keys) if (binarySearch(this.keys, key) < 0) this.warm.add(key);
+    this.warm.mark(this.keys, keys);
   }
 
   clearWarm(): void {

@@ -18,7 +18,7 @@ import { denseSpmm, tf, type Rank, type Tensor1D, type Tensor2D, type Variable }
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
 import type { ShadowDelta } from "./shadow-delta.js";
-import { binarySearch } from "./sparse-masked-linear.js";
+import { WarmCells } from "./warm-cells.js";
 import { StencilGeometry, type StencilGeometryOptions } from "./stencil-geometry.js";
 
 /** How a stencil starts (seed L1527): identity-like (centre 1), a tiny Laplacian, or empty. */
@@ -87,7 +87,7 @@ export class StencilLayer implements GrowthObject {
   private tieMap: Int32Array;
   private ownVar: Variable;
   private centreVar: Variable;
-  private warm = new Set<number>();
+  private readonly warm = new WarmCells();
   private cache: { readonly rows: Tensor1D; readonly cols: Tensor1D; readonly perm: Tensor1D; readonly gather: Tensor1D | undefined } | undefined;
   private version = 0;
 
@@ -191,7 +191,7 @@ export class StencilLayer implements GrowthObject {
     this.tieMap = Int32Array.from(tieOf);
     this.ownVar = tf.tidy(() => tf.variable(tf.tensor1d(own, "float32"), true));
     this.centreVar = tf.tidy(() => tf.variable(tf.tensor1d(centres, "float32"), true));
-    for (const key of this.keys) this.warm.delete(key);
+    this.warm.forget(this.keys);
     this.version += 1;
   }
 
@@ -301,19 +301,15 @@ export class StencilLayer implements GrowthObject {
   }
 
   heatOf(row: number, col: number): HeatState {
-    const key = row * this.shape[1] + col;
-    if (binarySearch(this.keys, key) >= 0) return "hot";
-    return this.warm.has(key) ? "warm" : "cold";
+    return this.warm.heatOf(this.keys, row * this.shape[1] + col);
   }
 
   heatCounts(): HeatCounts {
-    const hot = this.keys.length;
-    const warm = this.warm.size;
-    return { hot, warm, cold: this.shape[0] * this.shape[1] - hot - warm };
+    return this.warm.counts(this.keys, this.shape[0] * this.shape[1]);
   }
 
   markWarm(keys: Int32Array): void {
-    for (const key of keys) if (binarySearch(this.keys, key) < 0) this.warm.add(key);
+    this.warm.mark(this.keys, keys);
   }
 
   clearWarm(): void {

@@ -13,7 +13,7 @@ import { z } from "zod";
 
 import { computeLoss, LOSS_KINDS, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
-import { binarySearch } from "./sparse-masked-linear.js";
+import { binarySearch } from "./warm-cells.js";
 import { ACTIVATIONS, connected, type Activation } from "./sparse-masked-stack.js";
 import { StencilLayer, type StencilLayerOptions, type StencilState } from "./stencil-layer.js";
 

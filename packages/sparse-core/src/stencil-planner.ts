@@ -22,7 +22,7 @@ import { microRollout, type RolloutResult } from "./micro-rollout.js";
 import type { BatchSource, PlannerModel } from "./planner-model.js";
 import { sharedKeys, type Region } from "./region.js";
 import { regionSnr } from "./snr.js";
-import { binarySearch } from "./sparse-masked-linear.js";
+import { binarySearch } from "./warm-cells.js";
 import type { StencilCoolReason, StencilEvent, StencilGrowthShape } from "./stencil-events.js";
 import { ARM_DIRECTIONS } from "./stencil-geometry.js";
 import { StencilLayer } from "./stencil-layer.js";
