@@ -2,15 +2,16 @@
  * A fixed-size pool of workers (tinypool) that run seed tasks from the built `worker.js`, either as
  * child processes (the default) or as worker threads.
  *
- * Processes are the default because they scale: each has its own V8 heap, garbage collector and
- * platform threads, and with `--single-threaded-gc` its collector stays on its own core. On these
- * 2-core machines two processes run a sweep 1.7-1.8x faster than one, two worker threads only
- * 1.3-1.6x (apps/harness/README.md, "Scaling"). Threads stay available for comparison.
+ * Processes are the default because they scale better: each has its own V8 heap, garbage collector
+ * and platform threads, and with `--single-threaded-gc` its collector stays on its own core
+ * (measurements: apps/harness/README.md, "Benchmark", and ADR 0007). Threads stay available for
+ * comparison.
  */
 import { MessageChannel } from "node:worker_threads";
 import Tinypool from "tinypool";
 import type { EncodedOutcome, SeedOutcome, SeedTask } from "./seed-task.js";
-import type { ProgressMessage, WorkerTask } from "./worker.js";
+import type { ResultTarget } from "./sweep/result-store.js";
+import type { ProgressMessage, WorkerReply, WorkerTask } from "./worker.js";
 
 /** What a pool's workers are. */
 export type WorkerRuntime = "processes" | "threads";
@@ -43,6 +44,11 @@ export interface SeedPool {
   run(task: SeedTask, onProgress: (seed: number, fraction: number) => void, signal?: AbortSignal): Promise<SeedOutcome>;
   /** Like {@link SeedPool.run}, but the outcome arrives as JSON text serialised by the worker. */
   runEncoded(task: SeedTask, signal?: AbortSignal): Promise<EncodedOutcome>;
+  /**
+   * Like {@link SeedPool.run}, but the worker writes the outcome as a sweep job's result file
+   * (`target`) and only completion crosses back: the outcome is never copied to this process.
+   */
+  runAndStore(task: SeedTask, target: ResultTarget, signal?: AbortSignal): Promise<void>;
   /** Stop every worker; tasks still queued or running are rejected. */
   destroy(): Promise<void>;
 }
@@ -63,17 +69,17 @@ export function createSeedPool(options: SeedPoolOptions): SeedPool {
     // tinypool starts a worker process with no environment unless given one (TAM_BACKEND, PATH...).
     ...(processes ? { env: parentEnvironment() } : {}),
   });
-  const submit = async (task: SeedTask, encode: boolean, onProgress: (seed: number, fraction: number) => void, signal?: AbortSignal): Promise<unknown> => {
+  const submit = async (task: SeedTask, reply: WorkerReply, onProgress: (seed: number, fraction: number) => void, signal?: AbortSignal): Promise<unknown> => {
     const abort = signal === undefined ? {} : { signal };
     const deliver = (message: ProgressMessage): void => onProgress(message.seed, message.fraction);
     if (processes) {
       // A worker process posts progress on its IPC channel; tinypool hands it to the task's channel.
-      const workerTask: WorkerTask = { ...task, encode };
+      const workerTask: WorkerTask = { ...task, reply };
       return pool.run(workerTask, { channel: { postMessage: deliver }, ...abort });
     }
     const channel = new MessageChannel();
     channel.port1.on("message", deliver);
-    const workerTask: WorkerTask = { ...task, encode, port: channel.port2 };
+    const workerTask: WorkerTask = { ...task, reply, port: channel.port2 };
     try {
       return await pool.run(workerTask, { transferList: [channel.port2], ...abort });
     } finally {
@@ -83,8 +89,9 @@ export function createSeedPool(options: SeedPoolOptions): SeedPool {
   return {
     size,
     runtime: options.runtime,
-    run: async (task, onProgress, signal) => (await submit(task, false, onProgress, signal)) as SeedOutcome,
-    runEncoded: async (task, signal) => (await submit(task, true, () => undefined, signal)) as EncodedOutcome,
+    run: async (task, onProgress, signal) => (await submit(task, { kind: "object" }, onProgress, signal)) as SeedOutcome,
+    runEncoded: async (task, signal) => (await submit(task, { kind: "json" }, () => undefined, signal)) as EncodedOutcome,
+    runAndStore: async (task, target, signal) => void (await submit(task, { kind: "file", target }, () => undefined, signal)),
     destroy: () => pool.destroy(),
   };
 }

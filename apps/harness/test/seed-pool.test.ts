@@ -1,12 +1,18 @@
 // The seed pool from the build (its workers load the built worker.js): worker processes and worker
 // threads run registered scenarios with the same results as this thread, stream progress, and an
-// aborted task's worker is stopped.
+// aborted task's worker is stopped; a worker stores a sweep job's result file itself.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSeedPool as createBuiltSeedPool } from "../dist/seed-pool.js";
 import { epistemicPoliciesScenario } from "../src/scenarios/epistemic-policies.js";
 import type { SeedPool, SeedPoolOptions } from "../src/seed-pool.js";
 import { WORKER_RUNTIMES } from "../src/seed-pool.js";
 import type { SeedOutcome, SeedTask } from "../src/seed-task.js";
+import { readJobResult } from "../src/sweep/result-store.js";
+import { parseSweepAxes } from "../src/sweep/sweep-axes.js";
+import { planSweep } from "../src/sweep/sweep-plan.js";
 import { requireBuiltCli } from "./cli-process.js";
 
 const createSeedPool: (options: SeedPoolOptions) => SeedPool = createBuiltSeedPool;
@@ -38,6 +44,28 @@ describe.each(WORKER_RUNTIMES)("seed pool on worker %s", (runtime) => {
       expect(JSON.parse(encoded.json) as SeedOutcome).toMatchObject({ seed: 1, result: outcomes[0]?.result });
     } finally {
       await pool.destroy();
+    }
+  });
+
+  it("stores a sweep job's result file from the worker, with the outcome this thread computes", async () => {
+    const pool = createSeedPool({ size: 1, runtime });
+    const outDir = mkdtempSync(join(tmpdir(), "tam-seed-pool-"));
+    try {
+      const plan = planSweep(epistemicPoliciesScenario, { axes: parseSweepAxes(epistemicPoliciesScenario, ["budgetWells=480"]), seeds: [3], quick: false, backend: undefined });
+      const job = plan.jobs[0];
+      if (job === undefined) throw new Error("the plan has no job");
+      await expect(readJobResult(outDir, job)).resolves.toBeUndefined();
+      await expect(pool.runAndStore(job, { outDir, job, ranOn: "test" })).resolves.toBeUndefined();
+      const stored = await readJobResult(outDir, job);
+      const expected = await epistemicPoliciesScenario.runSeed(epistemicPoliciesScenario.configSchema.parse(job.config), {
+        seed: 3,
+        backend: undefined,
+        progress: () => undefined,
+      });
+      expect(stored).toMatchObject({ id: job.id, seed: 3, ranOn: "test", outcome: { seed: 3, result: expected } });
+    } finally {
+      await pool.destroy();
+      rmSync(outDir, { recursive: true, force: true });
     }
   });
 

@@ -1,13 +1,14 @@
 /**
- * What a job runner (local workers or the Redis queue) reports to the sweep as jobs finish.
+ * What a job runner (local workers or the Redis queue) reports to the sweep as jobs finish. A runner
+ * stores each finished job's result file itself before reporting it.
  */
-import type { EncodedOutcome, SeedTask } from "../seed-task.js";
+import type { SeedTask } from "../seed-task.js";
 import type { SweepJob } from "./sweep-plan.js";
 
 /** Callbacks a runner calls; the sweep stores results and updates progress in them. */
 export interface JobEvents {
-  /** A job produced its outcome; resolves once the result is stored. `ranOn` says where it ran. */
-  done(job: SweepJob, outcome: EncodedOutcome, ranOn: string): Promise<void>;
+  /** A job's result file has been written. */
+  stored(job: SweepJob): void;
   /** A job failed for good with this error message. */
   failed(job: SweepJob, error: string): void;
   /** A job was handed out again because the worker running it stopped (queue mode). */

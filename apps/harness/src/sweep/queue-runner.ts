@@ -10,6 +10,7 @@ import { Job, Queue, QueueEvents } from "bullmq";
 import type { JobEvents } from "./job-events.js";
 import type { QueueConnection } from "./queue-connection.js";
 import { KEEP_FINISHED_SECONDS, type QueueJobData, type QueueJobResult } from "./queue-protocol.js";
+import { writeJobResult } from "./result-store.js";
 import type { SweepJob } from "./sweep-plan.js";
 
 /** How often every pending job's state is checked, in case a queue event was missed. */
@@ -21,6 +22,8 @@ const ENQUEUE_BATCH = 200;
 export interface QueueRunOptions {
   readonly connection: QueueConnection;
   readonly queueName: string;
+  /** The sweep's output folder, where each collected result is written. */
+  readonly outDir: string;
   readonly signal: AbortSignal;
 }
 
@@ -52,7 +55,8 @@ export async function runJobsOnQueue(jobs: readonly SweepJob[], events: JobEvent
       }
       const finished = state === "unknown" ? await queued.getState() : state;
       if (finished === "completed") {
-        await events.done(job, queued.returnvalue.outcome, queued.returnvalue.ranOn);
+        await writeJobResult(options.outDir, job, queued.returnvalue.outcome, queued.returnvalue.ranOn);
+        events.stored(job);
       } else if (finished === "failed") {
         events.failed(job, queued.failedReason);
       } else {

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../report/atomic-write.js";
-import type { EncodedOutcome, SeedOutcome } from "../seed-task.js";
+import { encodeOutcome, type EncodedOutcome, type SeedOutcome } from "../seed-task.js";
 import type { Setting, SweepJob } from "./sweep-plan.js";
 
 /** Version of the result-file layout. */
@@ -51,6 +51,22 @@ export async function writeJobResult(outDir: string, job: SweepJob, outcome: Enc
   const text = `${head.slice(0, -1)},"outcome":${outcome.json},${tail.slice(1)}\n`;
   await writeFileAtomic(resultPath(outDir, job), text);
   return text;
+}
+
+/**
+ * Where a job's result goes when the worker that ran it stores it itself: the sweep's output folder
+ * (absolute, since a worker process may not share the sweep's working directory), the job, and where
+ * it ran. Plain data, so it crosses to a worker.
+ */
+export interface ResultTarget {
+  readonly outDir: string;
+  readonly job: SweepJob;
+  readonly ranOn: string;
+}
+
+/** Store a seed's outcome as its job's result file (see {@link writeJobResult}). */
+export async function storeOutcome(target: ResultTarget, outcome: SeedOutcome): Promise<void> {
+  await writeJobResult(target.outDir, target.job, encodeOutcome(outcome), target.ranOn);
 }
 
 /** Parse a result file's text. */

@@ -1,8 +1,8 @@
 /**
  * Runs a planned sweep: skips jobs whose result is already on disk (`--resume`), runs the rest on
- * local workers or through the Redis queue, stores each result as it arrives, shows progress,
- * and writes the sweep report. Interrupted, it writes no report (the stored results are complete
- * files, and `--resume` continues from them).
+ * local workers or through the Redis queue (the runners store each result as it finishes), shows
+ * progress, and writes the sweep report from the stored results. Interrupted, it writes no report
+ * (the stored results are complete files, and `--resume` continues from them).
  */
 import type { Execution } from "../run-seeds.js";
 import type { WorkerRuntime } from "../seed-pool.js";
@@ -11,9 +11,9 @@ import { runJobsLocally } from "./local-runner.js";
 import type { QueueConnection } from "./queue-connection.js";
 import { runJobsOnQueue } from "./queue-runner.js";
 import type { JobResult } from "./result-store.js";
-import { parseJobResult, readJobResults, writeJobResult } from "./result-store.js";
+import { readJobResults } from "./result-store.js";
 import { createSweepProgress } from "./sweep-progress.js";
-import type { SweepPlan } from "./sweep-plan.js";
+import type { SweepJob, SweepPlan } from "./sweep-plan.js";
 import type { JobFailure, SweepReport } from "./sweep-report.js";
 import { buildSweepReport } from "./sweep-report.js";
 import { writeSweepReport, type SweepReportPaths } from "./write-sweep-report.js";
@@ -62,15 +62,15 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   options.log(
     `${plan.scenario.name}: ${plan.settings.length} setting(s) x ${plan.seeds.length} seed(s) = ${plan.jobs.length} jobs; ${toRun.length} to run${reused > 0 ? ` (${reused} already done)` : ""} on ${where}`,
   );
-  // Results of this run as file text, parsed once for the report: parsing while jobs run would take
-  // CPU from the workers running them.
-  const written = new Map<string, string>();
+  // Jobs stored by this run; their files are read once for the report, after the jobs: reading while
+  // jobs run would take CPU from the workers running them.
+  const stored: SweepJob[] = [];
   const failures: JobFailure[] = [];
   let retried = 0;
   const progress = createSweepProgress(plan.scenario.name, toRun.length, options.progressStream);
   const events: JobEvents = {
-    async done(job, outcome, ranOn) {
-      written.set(job.id, await writeJobResult(options.outDir, job, outcome, ranOn));
+    stored(job) {
+      stored.push(job);
       progress.done();
       options.onJobStored?.(job.id);
     },
@@ -85,15 +85,15 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
   };
   try {
     if (options.runner.kind === "local") {
-      await runJobsLocally(toRun, events, { ...options.runner, scenario: plan.scenario, signal: options.signal });
+      await runJobsLocally(toRun, events, { ...options.runner, scenario: plan.scenario, outDir: options.outDir, signal: options.signal });
     } else {
-      await runJobsOnQueue(toRun, events, { ...options.runner, signal: options.signal });
+      await runJobsOnQueue(toRun, events, { ...options.runner, outDir: options.outDir, signal: options.signal });
     }
   } finally {
     progress.stop();
   }
   if (options.signal.aborted) return { ran: toRun.length, reused };
-  for (const [id, text] of written) results.set(id, parseJobResult(text));
+  for (const [id, result] of await readJobResults(options.outDir, stored)) results.set(id, result);
   const report = buildSweepReport({
     plan,
     results,
