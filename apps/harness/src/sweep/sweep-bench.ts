@@ -11,19 +11,26 @@
  * - whole sweep: wall time from the call to the written report (start-up, jobs, result files, report),
  *   which adds start-up and the report's fixed cost to both sides of the speedup.
  *
- * A busy machine has fewer free cores than it has cores, so the file also records a baseline: the
- * speedup of a pure CPU loop on 2 threads over 1 (`baseline/spin-speedup/threads=2`). The sweep's
- * speedup can only be judged against it.
+ * A busy machine has fewer free cores than it has cores, so the file also records two baselines:
+ * - the speedup of a pure CPU loop on 2 threads over 1 (`baseline/spin-speedup/threads=2`): how free
+ *   the second core was;
+ * - the ceiling: the same jobs run by 2 independent Node processes side by side (no pool, no sweep, each
+ *   running its half of the jobs and writing their result files) over 1 such process
+ *   (`baseline/independent-processes-speedup/processes=2`): how well two of these jobs can run at once
+ *   on this machine at all. The pool's speedup over this ceiling is the pool's own efficiency.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, platform, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { findScenario } from "../registry.js";
-import { WORKER_RUNTIMES, type WorkerRuntime } from "../seed-pool.js";
+import { WORKER_PROCESS_EXEC_ARGV, WORKER_RUNTIMES, type WorkerRuntime } from "../seed-pool.js";
 import { parseSweepAxes } from "./sweep-axes.js";
-import { planSweep } from "./sweep-plan.js";
+import { planSweep, type SweepJob, type SweepPlan } from "./sweep-plan.js";
 import { runSweep } from "./sweep-run.js";
 
 /**
@@ -64,9 +71,43 @@ interface SweepTiming {
   readonly afterWarmUp: number;
 }
 
-async function timeSweep(runtime: WorkerRuntime, workers: number): Promise<SweepTiming> {
+function benchPlan(): SweepPlan {
   const scenario = findScenario(SCENARIO);
-  const plan = planSweep(scenario, { axes: parseSweepAxes(scenario, SETTINGS), seeds: SEEDS, quick: false, backend: undefined });
+  return planSweep(scenario, { axes: parseSweepAxes(scenario, SETTINGS), seeds: SEEDS, quick: false, backend: undefined });
+}
+
+/** What a {@link CHILD} process prints: when each of its jobs finished, in ms since it started. */
+interface ChildTimes {
+  readonly jobEnds: readonly number[];
+}
+
+const CHILD = new URL("./sweep-bench-child.js", import.meta.url);
+const execFileAsync = promisify(execFile);
+
+/**
+ * Seconds per job, once warm, of `processes` independent processes each running its share of the
+ * bench's jobs (the ceiling): jobs after each process's first, over the time they took, summed.
+ */
+async function timeIndependentProcesses(processes: number): Promise<number> {
+  const { jobs } = benchPlan();
+  const share = Math.ceil(jobs.length / processes);
+  const outDir = mkdtempSync(join(tmpdir(), "tam-sweep-bench-"));
+  try {
+    const children = Array.from({ length: processes }, (_, i) => runChild(outDir, jobs.slice(i * share, (i + 1) * share)));
+    const rates = (await Promise.all(children)).map(({ jobEnds }) => (jobEnds.length - 1) / (((jobEnds.at(-1) ?? Number.NaN) - (jobEnds[0] ?? Number.NaN)) / 1000));
+    return 1 / rates.reduce((a, b) => a + b, 0);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function runChild(outDir: string, jobs: readonly SweepJob[]): Promise<ChildTimes> {
+  const { stdout } = await execFileAsync(process.execPath, [...WORKER_PROCESS_EXEC_ARGV, fileURLToPath(CHILD), outDir, JSON.stringify(jobs)]);
+  return JSON.parse(stdout) as ChildTimes;
+}
+
+async function timeSweep(runtime: WorkerRuntime, workers: number): Promise<SweepTiming> {
+  const plan = benchPlan();
   const outDir = mkdtempSync(join(tmpdir(), "tam-sweep-bench-"));
   try {
     const started = performance.now();
@@ -101,6 +142,7 @@ for (let repeat = 0; repeat < REPEATS; repeat++) {
       keep(`warm/${runtime}/${workers}`, timing.afterWarmUp);
     }
     keep(`spin/${workers}`, await timeSpin(workers));
+    keep(`ceiling/${workers}`, await timeIndependentProcesses(workers));
   }
 }
 const seconds = (key: string): number => best.get(key) ?? Number.NaN;
@@ -116,6 +158,13 @@ const results: BenchResult[] = [
   ]),
   // Each spin thread does the same work, so 2 threads on 2 free cores take as long as 1.
   { name: "baseline/spin-speedup/threads=2", value: (2 * seconds("spin/1")) / seconds("spin/2"), unit: "x" },
+  ...WORKERS.map((processes) => ({ name: `baseline/independent-processes/throughput/processes=${processes}`, value: 1 / seconds(`ceiling/${processes}`), unit: "jobs/s" })),
+  { name: "baseline/independent-processes-speedup/processes=2", value: seconds("ceiling/1") / seconds("ceiling/2"), unit: "x" },
+  {
+    name: "sweep/processes/throughput-speedup-over-ceiling/workers=2",
+    value: throughput("processes", 2) / throughput("processes", 1) / (seconds("ceiling/1") / seconds("ceiling/2")),
+    unit: "x",
+  },
 ];
 const cpuList = cpus();
 const report = {
