@@ -79,6 +79,8 @@ describe("factored-transfer", () => {
         [`${name}FunctorLossMax`]: Number.NaN,
         [`${name}FunctorHeldOutStart`]: 1,
         [`${name}FunctorHeldOutEnd`]: 2,
+        [`${name}FunctorSmoothedStart`]: 1,
+        [`${name}FunctorSmoothedEnd`]: 1.1,
       });
     }
     const results: SeedResult[] = [{ series: {}, final }];
@@ -86,9 +88,9 @@ describe("factored-transfer", () => {
     for (const check of checks) expect({ name: check.name, pass: check.pass }).toMatchObject({ pass: false });
   });
 
-  it("the functor checks tell a descending ES from a loss that goes up, explodes or only fits the training pairs", () => {
+  it("the functor checks tell a descending ES from a smoothed loss that goes up, a loss that explodes or only fits the training pairs", () => {
     const config = factoredTransferScenario.configSchema.parse({});
-    const functorChecks = (start: number, end: number, max: number, heldOutStart: number, heldOutEnd: number): boolean[] => {
+    const functorChecks = (start: number, end: number, max: number, heldOutStart: number, heldOutEnd: number, smoothedEnd = end): boolean[] => {
       const final: Record<string, number> = {};
       for (const name of ["mirrored", "rotated"]) {
         Object.assign(final, {
@@ -98,6 +100,8 @@ describe("factored-transfer", () => {
           [`${name}FunctorLossMax`]: max,
           [`${name}FunctorHeldOutStart`]: heldOutStart,
           [`${name}FunctorHeldOutEnd`]: heldOutEnd,
+          [`${name}FunctorSmoothedStart`]: start + 0.1,
+          [`${name}FunctorSmoothedEnd`]: smoothedEnd + 0.1,
         });
       }
       const checks = factoredTransferScenario.checks(config, [{ series: {}, final }]);
@@ -105,6 +109,9 @@ describe("factored-transfer", () => {
     };
     expect(functorChecks(2, 1.8, 2.1, 2.2, 2.1)).toEqual([true, true]);
     expect(functorChecks(2, 2.05, 2.1, 2.2, 2.1)).toEqual([true, false]);
+    // The check reads the smoothed objective ES descends, not the centre's loss on its own (ADR 0613).
+    expect(functorChecks(2, 2.05, 2.1, 2.2, 2.1, 1.9)).toEqual([true, true]);
+    expect(functorChecks(2, 1.8, 2.1, 2.2, 2.1, 2.0)).toEqual([true, false]);
     expect(functorChecks(2, 1.8, 2.1, 2.2, 2.3)).toEqual([true, false]);
     expect(functorChecks(2, 1.8, 3.5, 2.2, 2.1)).toEqual([false, true]);
   });

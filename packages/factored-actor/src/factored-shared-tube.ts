@@ -8,8 +8,9 @@
  *
  * Replicas (one actor per world, trained in the same ops) share one tube that is told which replica it
  * serves: with R > 1 a one-hot of the replica is appended to the tube's observation and the R·B
- * episodes run as one batch (ADR 0602). One `TubeModel` replica, so gradients reach z through it
- * (tfjs cannot back-propagate into an input broadcast against `TubeModel`'s replica axis).
+ * episodes run as one batch (ADR 0602). `TubeModel`'s own replicas all read one shared input batch
+ * (tiled over the replica axis, so gradients do reach it); each world's tube needs its own episodes,
+ * so R `TubeModel` replicas would cost R times the tube's work to keep the diagonal blocks (ADR 0614).
  *
  * Source: `001_4e7658869d462183.txt` §C L52–65, L273–276; SEED-INVENTORY.md §5.1, C-10.
  */

@@ -97,11 +97,12 @@ export {
 } from "./reuse-actors.js";
 
 // Intent functors and their training.
-export { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputStats } from "./intent-functor.js";
+export { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
 export { LinearIntentFunctor } from "./linear-intent-functor.js";
 export { DEFAULT_FUNCTOR_HIDDEN_UNITS, MlpIntentFunctor } from "./mlp-intent-functor.js";
 export { EvolutionStrategy, centredRanks, type EsStepResult, type EvolutionStrategyOptions } from "./evolution-strategy.js";
 export {
+  CONE_SCALES,
   DEFAULT_FUNCTOR_ES,
   DEFAULT_JACOBIAN_PENALTY,
   DEFAULT_NORM_PENALTY,
@@ -112,6 +113,7 @@ export {
   pearson,
   signatureCorrelation,
   signatureDistances,
+  type ConeScale,
   type EsStepSchedule,
   type FunctorTrainerOptions,
   type FunctorTrainingPoint,

@@ -8,12 +8,15 @@
  * sig_B needs a rollout of B's policy with `[F(z_A), z_real_B]`, so the objective is not differentiable:
  * hence ES (C-15). Every candidate of a generation runs on the same paired episodes with the same native
  * z_real_B (common random numbers). z_A is the deterministic posterior mean (001 L216–218).
+ * Options (ADRs 0608, 0612): a teacher anchor `+ w·mean ‖F(z_A) − z_B,native‖²`, and the cone term divided
+ * by the value B's native intents reach (`coneScale: "native"`). `smoothedLosses` estimates the
+ * Gaussian-smoothed objective ES actually descends (ADR 0613).
  * An optional teacher bootstrap first fits `F(z_A) ≈ z_B,native` by ES (001 L149–150).
  * With `functorMaps.real` (001 L14) a second functor `F_real: Z_real^A → Z_real^B` is trained jointly (one
  * ES parameter vector) and B acts with `[F(z_intent_A), F_real(z_real_A)]` instead of its native z_real.
  *
  * Source: `001_4e7658869d462183.txt` §G L128–177, §I L213–218; SEED-INVENTORY.md §6.9, §15.6 items 6–8;
- * ADR 0606.
+ * ADRs 0606, 0608, 0609, 0612, 0613.
  */
 import type { Rng } from "@tam/tensor-backend";
 import type { EpisodeSpec, EquivalentWorld, WorldStarts } from "./equivalent-world.js";
@@ -24,6 +27,8 @@ import { episodeSignatures, runWithLatents, tileSpec, type EpisodeSignatures } f
 
 /** Floor of a signature component's scale (ADR 0606). */
 const SIGNATURE_SCALE_FLOOR = 1e-3;
+/** Floor of the cone-matching divisor with `coneScale: "native"` (ADR 0612). */
+const CONE_DIVISOR_FLOOR = 1e-3;
 /** Default ES settings for functors (ADR 0606). */
 export const DEFAULT_FUNCTOR_ES = { pairs: 8, noiseStd: 0.05, learningRate: 0.005, weightDecay: 0 } as const;
 /** Default weight of the norm penalty (ADR 0606). */
@@ -36,6 +41,14 @@ export const ES_STEP_SCHEDULES = ["linearDecay", "constant"] as const;
 export type EsStepSchedule = (typeof ES_STEP_SCHEDULES)[number];
 /** Default weight of the teacher anchor in the cone-matching loss: off (ADR 0608). */
 export const DEFAULT_TEACHER_WEIGHT = 0;
+/** Scales of the cone-matching term (ADR 0612). */
+export const CONE_SCALES = ["none", "native"] as const;
+/**
+ * Scale of the cone-matching term: `none` = the mean squared signature distance as is; `native` = divided
+ * by the same distance of B's native intents on the paired episodes (1 = as close to A's cones as B's own
+ * intents come), so that a teacher anchor weighs the same against it on every pair and seed.
+ */
+export type ConeScale = (typeof CONE_SCALES)[number];
 
 /** One side of a world pair: which replica of the actor acts in which world. */
 export interface PairSide {
@@ -128,6 +141,8 @@ export interface FunctorTrainerOptions {
   readonly teacherWeight?: number;
   /** The z_real functor, required exactly when the actor's `functorMaps.real` is true (001 L14). */
   readonly realFunctor?: IntentFunctor;
+  /** Scale of the cone-matching term (default `none`; ADR 0612). */
+  readonly coneScale?: ConeScale;
 }
 
 /** One logged point of functor training. */
@@ -160,6 +175,11 @@ export class IntentFunctorTrainer {
   /** Loss curve and output-norm statistics, one point per evaluation. */
   readonly curve: FunctorTrainingPoint[] = [];
   readonly options: Required<Omit<FunctorTrainerOptions, "realFunctor">>;
+  /**
+   * Divisor of the cone-matching term: 1 with `coneScale: "none"`, else the mean squared signature
+   * distance of B's native intents (and native z_real) to A's on the paired episodes (floored).
+   */
+  readonly coneDivisor: number;
 
   constructor(
     readonly actor: FactoredActor,
@@ -183,7 +203,11 @@ export class IntentFunctorTrainer {
       normPenalty: options.normPenalty ?? DEFAULT_NORM_PENALTY,
       jacobianPenalty: options.jacobianPenalty ?? DEFAULT_JACOBIAN_PENALTY,
       teacherWeight: options.teacherWeight ?? DEFAULT_TEACHER_WEIGHT,
+      coneScale: options.coneScale ?? "none",
     };
+    if (!(CONE_SCALES as readonly string[]).includes(this.options.coneScale)) {
+      throw new Error(`Error in IntentFunctorTrainer: coneScale must be one of ${CONE_SCALES.join(", ")}, got ${String(this.options.coneScale)}.`);
+    }
     if (!(ES_STEP_SCHEDULES as readonly string[]).includes(this.options.stepSchedule)) {
       throw new Error(`Error in IntentFunctorTrainer: stepSchedule must be one of ${ES_STEP_SCHEDULES.join(", ")}, got ${String(this.options.stepSchedule)}.`);
     }
@@ -193,6 +217,10 @@ export class IntentFunctorTrainer {
     this.current = functor.withReference(data.source.zIntent);
     this.currentReal = real?.withReference(data.source.zReal);
     this.es = this.makeEs(this.joinParameters());
+    this.coneDivisor =
+      this.options.coneScale === "native"
+        ? Math.max(meanSquare(signatureDistances(this.signaturesOf([data.target.zIntentNative], [data.target.zRealNative])[0] as EpisodeSignatures, data.source.signatures, data.scale)), CONE_DIVISOR_FLOOR)
+        : 1;
   }
 
   /** The current functor (reference statistics on the source intents). */
@@ -276,18 +304,57 @@ export class IntentFunctorTrainer {
    * in `reals`), evaluated in one batched rollout.
    */
   losses(functors: readonly IntentFunctor[], reals: readonly (IntentFunctor | undefined)[] = []): number[] {
-    const sigs = this.mappedSignatures(functors, reals);
+    return this.lossesOf(functors, reals, this.mappedSignatures(functors, reals));
+  }
+
+  /** The losses of {@link losses} from the functors' signatures in B (`sigs[c]` for functor c). */
+  private lossesOf(functors: readonly IntentFunctor[], reals: readonly (IntentFunctor | undefined)[], sigs: readonly EpisodeSignatures[]): number[] {
     const source = this.data.source;
     const penalty = (f: IntentFunctor, z: Float32Array): number => this.options.normPenalty * f.normPenalty(z) + this.options.jacobianPenalty * f.jacobianPenalty(z);
     return functors.map((f, c) => {
       const sig = sigs[c] as EpisodeSignatures;
-      const dist = signatureDistances(sig, source.signatures, this.data.scale);
-      let match = 0;
-      for (const d of dist) match += d * d;
-      match /= dist.length;
+      const match = meanSquare(signatureDistances(sig, source.signatures, this.data.scale)) / this.coneDivisor;
       const real = reals[c];
       const anchor = this.options.teacherWeight > 0 ? this.options.teacherWeight * this.teacherLoss(f, real) : 0;
       return match + anchor + penalty(f, source.zIntent) + (real === undefined ? 0 : penalty(real, source.zReal));
+    });
+  }
+
+  /**
+   * The objective ES descends (ADR 0613): the Gaussian-smoothed loss `E_ε[L(θ + σ·ε)]`, σ the trainer's
+   * `noiseStd` (Salimans et al. 2017: ES follows the gradient of the smoothed objective, not of L at θ),
+   * estimated for each functor (with its z_real functor from `reals`, as in {@link losses}) over the same
+   * `pairs` antithetic directions ±ε drawn from `rng` — common random numbers, so two functors' estimates
+   * differ by the functors, not by the draws. One batched rollout of `functors.length · 2 · pairs` candidates.
+   */
+  smoothedLosses(functors: readonly IntentFunctor[], pairs: number, rng: Rng, reals: readonly (IntentFunctor | undefined)[] = []): number[] {
+    if (!(Number.isInteger(pairs) && pairs >= 1)) throw new Error(`Error in IntentFunctorTrainer.smoothedLosses: pairs must be an integer >= 1, got ${pairs}.`);
+    if (functors.length === 0) return [];
+    const sizes = functors.map((f, c) => f.parameterCount + (reals[c]?.parameterCount ?? 0));
+    const size = sizes[0] ?? 0;
+    if (sizes.some((k) => k !== size)) throw new Error(`Error in IntentFunctorTrainer.smoothedLosses: every functor must have the same parameter count, got ${sizes.join(", ")}.`);
+    const sigma = this.options.noiseStd;
+    const directions = Array.from({ length: pairs }, () => Float64Array.from({ length: size }, () => rng.normal()));
+    const intents: IntentFunctor[] = [];
+    const realCandidates: (IntentFunctor | undefined)[] = [];
+    functors.forEach((f, c) => {
+      const real = reals[c];
+      const theta = new Float64Array(size);
+      theta.set(f.parameters());
+      if (real !== undefined) theta.set(real.parameters(), f.parameterCount);
+      for (const eps of directions) {
+        for (const sign of [1, -1]) {
+          const moved = theta.map((v, k) => v + sign * sigma * (eps[k] ?? 0));
+          intents.push(f.withParameters(moved.subarray(0, f.parameterCount)));
+          realCandidates.push(real?.withParameters(moved.subarray(f.parameterCount)));
+        }
+      }
+    });
+    const all = this.losses(intents, realCandidates);
+    return functors.map((_, c) => {
+      let total = 0;
+      for (let j = 0; j < 2 * pairs; j++) total += all[c * 2 * pairs + j] ?? Number.NaN;
+      return total / (2 * pairs);
     });
   }
 
@@ -296,16 +363,24 @@ export class IntentFunctorTrainer {
    * given, else B's native draw (one rollout of C·N episodes).
    */
   mappedSignatures(functors: readonly IntentFunctor[], reals: readonly (IntentFunctor | undefined)[] = []): EpisodeSignatures[] {
-    const C = functors.length;
-    const { spec, target, source } = this.data;
+    const { target, source } = this.data;
+    return this.signaturesOf(
+      functors.map((f) => f.apply(source.zIntent)),
+      functors.map((_, c) => reals[c]?.apply(source.zReal) ?? target.zRealNative),
+    );
+  }
+
+  /** Signatures in B of `[intents[c], reals[c]]` (`[N, intentDim]`, `[N, realDim]` each), one rollout of C·N episodes. */
+  private signaturesOf(intents: readonly Float32Array[], reals: readonly Float32Array[]): EpisodeSignatures[] {
+    const C = intents.length;
+    const { spec, target } = this.data;
     const n = spec.count;
     const I = this.actor.intentDim;
     const Rl = this.actor.realDim;
     const Z = I + Rl;
     const z = new Float32Array(C * n * Z);
-    functors.forEach((f, c) => {
-      const mapped = f.apply(source.zIntent);
-      const real = reals[c]?.apply(source.zReal) ?? target.zRealNative;
+    intents.forEach((mapped, c) => {
+      const real = reals[c] as Float32Array;
       for (let i = 0; i < n; i++) {
         z.set(mapped.subarray(i * I, (i + 1) * I), (c * n + i) * Z);
         z.set(real.subarray(i * Rl, (i + 1) * Rl), (c * n + i) * Z + I);
@@ -320,7 +395,7 @@ export class IntentFunctorTrainer {
     const starts = target.world.starts(tiled);
     const all = episodeSignatures(this.actor, target.replica, starts, z, rollout.traj);
     const T = this.actor.config.horizonSteps;
-    return functors.map((_, c) => ({
+    return intents.map((_, c) => ({
       count: n,
       logConeVol: all.logConeVol.slice(c * n, (c + 1) * n),
       expectedHorizon: all.expectedHorizon.slice(c * n, (c + 1) * n),
@@ -332,8 +407,9 @@ export class IntentFunctorTrainer {
   private log(): void {
     const f = this.current;
     const source = this.data.source;
-    const sig = this.mappedSignatures([f], [this.currentReal])[0] as EpisodeSignatures;
-    const loss = this.losses([f], [this.currentReal])[0] ?? Number.NaN;
+    const sigs = this.mappedSignatures([f], [this.currentReal]);
+    const sig = sigs[0] as EpisodeSignatures;
+    const loss = this.lossesOf([f], [this.currentReal], sigs)[0] ?? Number.NaN;
     const mapped = f.apply(source.zIntent);
     const I = f.dim;
     const norms = Array.from({ length: mapped.length / I }, (_, i) => Math.hypot(...mapped.subarray(i * I, (i + 1) * I)));
@@ -379,6 +455,12 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Mean Pearson correlation over the three signature components, across episodes. */
 export function signatureCorrelation(a: EpisodeSignatures, b: EpisodeSignatures): number {
   return (pearson(a.logConeVol, b.logConeVol) + pearson(a.expectedHorizon, b.expectedHorizon) + pearson(a.bindRate, b.bindRate)) / 3;
+}
+
+function meanSquare(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += (values[i] ?? 0) ** 2;
+  return s / Math.max(1, values.length);
 }
 
 function std(values: ArrayLike<number>): number {

@@ -3,15 +3,18 @@
  * flat parameter vector (what evolution strategies perturb), an output normalisation and the two
  * regularisers the seed asks for, a norm penalty and a Jacobian (Lipschitz) penalty.
  *
- * Output normalisation (ADR 0601, matching the intent normalisation): every output dimension is
- * standardised with the mean and standard deviation of the raw outputs over a **reference set** of
- * inputs (the functor's training inputs), fixed with {@link IntentFunctor.withReference}; F of one input
- * is then defined, and transported intents have the per-dimension scale of the target world's running-
- * standardised intents. The seed's per-sample LayerNorm would collapse a 2–4 dimensional output (D-9).
+ * Output normalisation (ADR 0601, matching the intent normalisation; affine output ADR 0612): every
+ * output dimension is standardised with the mean and standard deviation of the raw outputs over a
+ * **reference set** of inputs (the functor's training inputs), fixed with
+ * {@link IntentFunctor.withReference}, then scaled and shifted by a learnable per-dimension gain γ and
+ * bias β (the elementwise affine of the seed's `LayerNorm`; γ = 1, β = 0 at the identity start). F of one
+ * input is then defined, the scale cannot drift, and the output can still take the target world's
+ * per-dimension mean and spread (which a plain standardisation forces to 0 and 1). The seed's per-sample
+ * LayerNorm would collapse a 2–4 dimensional output (D-9).
  *
  * Penalties: norm = mean ‖F_raw(z)‖² / d on the raw (pre-normalisation) output, which the
  * normalisation would otherwise hide from; Jacobian = mean over inputs of ‖∂F(z)/∂z‖²_F / d of the
- * normalised map (1 for an isometry).
+ * normalised map, gain included (1 for an isometry).
  *
  * Source: `001_4e7658869d462183.txt` L151–153, L163–177, L213–224; SEED-INVENTORY.md §6.8, D-9.
  */
@@ -29,7 +32,7 @@ export interface IntentFunctor {
   withParameters(theta: ArrayLike<number>): IntentFunctor;
   /** The same functor with output statistics taken from `reference` `[m, d]`. */
   withReference(reference: ArrayLike<number>): IntentFunctor;
-  /** F(z) for inputs `[m, d]` → `[m, d]` (normalised). */
+  /** F(z) for inputs `[m, d]` → `[m, d]` (normalised, then the affine γ, β). */
   apply(z: ArrayLike<number>): Float32Array;
   /** Raw (pre-normalisation) outputs `[m, d]`. */
   applyRaw(z: ArrayLike<number>): Float64Array;
@@ -73,12 +76,22 @@ export function checkInputs(fn: string, z: ArrayLike<number>, dim: number): numb
   return m;
 }
 
-/** Normalise raw outputs with `stats` (identity when undefined). */
-export function normaliseOutputs(raw: Float64Array, dim: number, stats: OutputStats | undefined): Float32Array {
+/** The learnable output affine of a functor: per-dimension gain γ and bias β (ADR 0612). */
+export interface OutputAffine {
+  readonly gain: ArrayLike<number>;
+  readonly bias: ArrayLike<number>;
+}
+
+/**
+ * Normalise raw outputs `[m, d]`: standardise with `stats` (skipped when undefined), then `γ·x + β` per
+ * dimension when `affine` is given.
+ */
+export function normaliseOutputs(raw: Float64Array, dim: number, stats: OutputStats | undefined, affine?: OutputAffine): Float32Array {
   const out = new Float32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const d = i % dim;
-    out[i] = stats === undefined ? (raw[i] ?? 0) : ((raw[i] ?? 0) - (stats.mean[d] ?? 0)) * (stats.invStd[d] ?? 1);
+    const x = stats === undefined ? (raw[i] ?? 0) : ((raw[i] ?? 0) - (stats.mean[d] ?? 0)) * (stats.invStd[d] ?? 1);
+    out[i] = affine === undefined ? x : (affine.gain[d] ?? 1) * x + (affine.bias[d] ?? 0);
   }
   return out;
 }

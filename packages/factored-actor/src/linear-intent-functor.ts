@@ -1,14 +1,17 @@
 /**
- * `LinearIntentFunctor`: `F(z) = normalise(W·z + b)` with identity initialisation (W = I, b = 0;
- * 001 L174) and the output normalisation of `intent-functor.ts` (ADR 0601).
+ * `LinearIntentFunctor`: `F(z) = γ ⊙ normalise(W·z + b) + β` with identity initialisation (W = I, b = 0,
+ * γ = 1, β = 0; 001 L174) and the output normalisation of `intent-functor.ts` (ADRs 0601, 0612): the
+ * seed's `LayerNorm(Wz + b)` with its elementwise affine, standardising over a reference set instead of
+ * over the sample's coordinates (D-9).
  *
  * Source: `001_4e7658869d462183.txt` L163–177 (`LinearIntentFunctor`), L151–153 (penalties).
  */
-import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputStats } from "./intent-functor.js";
+import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
 import { fitLinearProbe } from "./linear-probe.js";
 
 /**
- * A linear intent functor. Parameters: W row-major `[d, d]`, then b `[d]`.
+ * A linear intent functor. Parameters: W row-major `[d, d]`, then b `[d]`, then the output gain γ `[d]`
+ * and bias β `[d]` (d² + 3d).
  *
  * @example
  * ```ts
@@ -27,36 +30,46 @@ export class LinearIntentFunctor implements IntentFunctor {
     private readonly stats: OutputStats | undefined,
     private readonly reference: ArrayLike<number> | undefined,
   ) {
-    this.parameterCount = dim * dim + dim;
-    if (theta.length !== this.parameterCount) throw new Error(`Error in LinearIntentFunctor: expected ${this.parameterCount} parameters (d² + d), got ${theta.length}.`);
+    this.parameterCount = dim * dim + 3 * dim;
+    if (theta.length !== this.parameterCount) throw new Error(`Error in LinearIntentFunctor: expected ${this.parameterCount} parameters (d² + 3d), got ${theta.length}.`);
     this.theta = Float64Array.from(theta);
     for (let i = 0; i < this.theta.length; i++) {
       if (!Number.isFinite(this.theta[i])) throw new Error(`Error in LinearIntentFunctor: parameter ${i} is not finite (${this.theta[i]}).`);
     }
   }
 
-  /** The identity functor of dimension `dim` (W = I, b = 0), without reference statistics. */
+  /** The identity functor of dimension `dim` (W = I, b = 0, γ = 1, β = 0), without reference statistics. */
   static identity(dim: number): LinearIntentFunctor {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new Error(`Error in LinearIntentFunctor.identity: dim must be an integer >= 1, got ${dim}.`);
-    const theta = new Float64Array(dim * dim + dim);
-    for (let d = 0; d < dim; d++) theta[d * dim + d] = 1;
+    const theta = new Float64Array(dim * dim + 3 * dim);
+    for (let d = 0; d < dim; d++) {
+      theta[d * dim + d] = 1;
+      theta[dim * dim + dim + d] = 1;
+    }
     return new LinearIntentFunctor(dim, theta, undefined, undefined);
   }
 
   /**
    * The teacher regression in closed form (001 L149–150): W, b minimising mean ‖W·z_A + b − z_B‖² over
-   * paired rows `source`, `target` `[m, dim]` (ridge least squares; ADR 0608), without reference statistics.
+   * paired rows `source`, `target` `[m, dim]` (ridge least squares; ADR 0608), with `source` as the
+   * reference set and the output affine set to the raw outputs' mean and standard deviation on it, so
+   * that `apply(source)` is the regression's prediction (ADR 0612).
    */
   static leastSquares(source: ArrayLike<number>, target: ArrayLike<number>, dim: number): LinearIntentFunctor {
     const m = checkInputs("LinearIntentFunctor.leastSquares", source, dim);
     if (target.length !== source.length) throw new Error(`Error in LinearIntentFunctor.leastSquares: target must have ${source.length} values like source, got ${target.length}.`);
     const { weights } = fitLinearProbe({ count: m, x: source, y: target }, dim, dim);
-    const theta = new Float64Array(dim * dim + dim);
+    const theta = new Float64Array(dim * dim + 3 * dim);
     for (let o = 0; o < dim; o++) {
       for (let k = 0; k < dim; k++) theta[o * dim + k] = weights[k * dim + o] ?? 0;
       theta[dim * dim + o] = weights[dim * dim + o] ?? 0;
     }
-    return new LinearIntentFunctor(dim, theta, undefined, undefined);
+    const stats = outputStats(new LinearIntentFunctor(dim, theta, undefined, undefined).applyRaw(source), dim);
+    for (let o = 0; o < dim; o++) {
+      theta[dim * dim + dim + o] = 1 / (stats.invStd[o] ?? 1);
+      theta[dim * dim + 2 * dim + o] = stats.mean[o] ?? 0;
+    }
+    return new LinearIntentFunctor(dim, theta, undefined, undefined).withReference(source);
   }
 
   parameters(): Float64Array {
@@ -74,6 +87,12 @@ export class LinearIntentFunctor implements IntentFunctor {
     return new LinearIntentFunctor(this.dim, this.theta, outputStats(raw, this.dim), reference);
   }
 
+  /** The output affine γ, β (views into the parameters). */
+  private get affine(): OutputAffine {
+    const d = this.dim;
+    return { gain: this.theta.subarray(d * d + d, d * d + 2 * d), bias: this.theta.subarray(d * d + 2 * d) };
+  }
+
   applyRaw(z: ArrayLike<number>): Float64Array {
     const d = this.dim;
     const m = checkInputs("LinearIntentFunctor.apply", z, d);
@@ -89,7 +108,7 @@ export class LinearIntentFunctor implements IntentFunctor {
   }
 
   apply(z: ArrayLike<number>): Float32Array {
-    return normaliseOutputs(this.applyRaw(z), this.dim, this.stats);
+    return normaliseOutputs(this.applyRaw(z), this.dim, this.stats, this.affine);
   }
 
   normPenalty(z: ArrayLike<number>): number {
@@ -102,9 +121,10 @@ export class LinearIntentFunctor implements IntentFunctor {
   jacobianPenalty(z: ArrayLike<number>): number {
     checkInputs("LinearIntentFunctor.jacobianPenalty", z, this.dim);
     const d = this.dim;
+    const { gain } = this.affine;
     let s = 0;
     for (let o = 0; o < d; o++) {
-      const scale = this.stats?.invStd[o] ?? 1;
+      const scale = (this.stats?.invStd[o] ?? 1) * (gain[o] ?? 1);
       for (let k = 0; k < d; k++) s += ((this.theta[o * d + k] ?? 0) * scale) ** 2;
     }
     return s / d;

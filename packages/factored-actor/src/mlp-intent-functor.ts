@@ -1,18 +1,20 @@
 /**
- * `MlpIntentFunctor`: the residual MLP `F(z) = normalise(z + W2·tanh(W1·z + b1) + b2)` (001 L175:
- * `MLPIntentFunctor`, "z + MLP(z) with residual connection"). W2 and b2 start at zero, so the functor
- * starts as the identity (before normalisation); W1 is drawn N(0, 1/d) from the seeded Rng.
+ * `MlpIntentFunctor`: the residual MLP `F(z) = γ ⊙ normalise(z + W2·tanh(W1·z + b1) + b2) + β` (001 L175:
+ * `MLPIntentFunctor`, "z + MLP(z) with residual connection"; the output affine γ, β as in
+ * `LinearIntentFunctor`, ADR 0612). W2, b2 and β start at zero and γ at one, so the functor starts as the
+ * identity (before normalisation); W1 is drawn N(0, 1/d) from the seeded Rng.
  *
  * Source: `001_4e7658869d462183.txt` L163–177, L151–153.
  */
 import type { Rng } from "@tam/tensor-backend";
-import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputStats } from "./intent-functor.js";
+import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
 
 /** Default hidden units of the residual MLP functor (ADR 0606). */
 export const DEFAULT_FUNCTOR_HIDDEN_UNITS = 8;
 
 /**
- * A residual-MLP intent functor. Parameters: W1 `[h, d]`, b1 `[h]`, W2 `[d, h]`, b2 `[d]`.
+ * A residual-MLP intent functor. Parameters: W1 `[h, d]`, b1 `[h]`, W2 `[d, h]`, b2 `[d]`, then the
+ * output gain γ `[d]` and bias β `[d]`.
  *
  * @example
  * ```ts
@@ -31,7 +33,7 @@ export class MlpIntentFunctor implements IntentFunctor {
     private readonly stats: OutputStats | undefined,
     private readonly reference: ArrayLike<number> | undefined,
   ) {
-    this.parameterCount = 2 * hidden * dim + hidden + dim;
+    this.parameterCount = 2 * hidden * dim + hidden + 3 * dim;
     if (theta.length !== this.parameterCount) throw new Error(`Error in MlpIntentFunctor: expected ${this.parameterCount} parameters, got ${theta.length}.`);
     this.theta = Float64Array.from(theta);
     for (let i = 0; i < this.theta.length; i++) {
@@ -39,12 +41,13 @@ export class MlpIntentFunctor implements IntentFunctor {
     }
   }
 
-  /** A residual MLP at the identity: W1 random, W2 = 0, b = 0. */
+  /** A residual MLP at the identity: W1 random, W2 = 0, b = 0, γ = 1, β = 0. */
   static init(dim: number, rng: Rng, hidden: number = DEFAULT_FUNCTOR_HIDDEN_UNITS): MlpIntentFunctor {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new Error(`Error in MlpIntentFunctor.init: dim must be an integer >= 1, got ${dim}.`);
     if (!(Number.isInteger(hidden) && hidden >= 1)) throw new Error(`Error in MlpIntentFunctor.init: hidden must be an integer >= 1, got ${hidden}.`);
-    const theta = new Float64Array(2 * hidden * dim + hidden + dim);
+    const theta = new Float64Array(2 * hidden * dim + hidden + 3 * dim);
     for (let i = 0; i < hidden * dim; i++) theta[i] = rng.normal(0, 1 / Math.sqrt(dim));
+    theta.fill(1, 2 * hidden * dim + hidden + dim, 2 * hidden * dim + hidden + 2 * dim);
     return new MlpIntentFunctor(dim, hidden, theta, undefined, undefined);
   }
 
@@ -60,6 +63,12 @@ export class MlpIntentFunctor implements IntentFunctor {
   withReference(reference: ArrayLike<number>): MlpIntentFunctor {
     checkInputs("MlpIntentFunctor.withReference", reference, this.dim);
     return new MlpIntentFunctor(this.dim, this.hidden, this.theta, outputStats(this.applyRaw(reference), this.dim), reference);
+  }
+
+  /** The output affine γ, β (views into the parameters). */
+  private get affine(): OutputAffine {
+    const start = 2 * this.hidden * this.dim + this.hidden + this.dim;
+    return { gain: this.theta.subarray(start, start + this.dim), bias: this.theta.subarray(start + this.dim) };
   }
 
   /** Hidden activations `[m, h]` and raw outputs `[m, d]`. */
@@ -91,7 +100,7 @@ export class MlpIntentFunctor implements IntentFunctor {
   }
 
   apply(z: ArrayLike<number>): Float32Array {
-    return normaliseOutputs(this.applyRaw(z), this.dim, this.stats);
+    return normaliseOutputs(this.applyRaw(z), this.dim, this.stats, this.affine);
   }
 
   normPenalty(z: ArrayLike<number>): number {
@@ -106,10 +115,11 @@ export class MlpIntentFunctor implements IntentFunctor {
     const { act } = this.forward(z);
     const m = z.length / d;
     const w2 = h * d + h;
+    const { gain } = this.affine;
     let total = 0;
     for (let i = 0; i < m; i++) {
       for (let o = 0; o < d; o++) {
-        const scale = this.stats?.invStd[o] ?? 1;
+        const scale = (this.stats?.invStd[o] ?? 1) * (gain[o] ?? 1);
         for (let k = 0; k < d; k++) {
           // ∂F_o/∂z_k = δ_ok + Σ_j W2[o,j]·(1 − a_j²)·W1[j,k]
           let g = o === k ? 1 : 0;

@@ -1,10 +1,15 @@
-// Intent functors: identity initialisation, the closed-form teacher regression, output normalisation on a reference set, parameters
-// round-trip, norm and Jacobian penalties (the MLP's analytic Jacobian against finite differences).
-// Source: 001_4e7658869d462183.txt L151–153, L163–177; ADRs 0601, 0606.
+// Intent functors: identity initialisation, the closed-form teacher regression, output normalisation on a reference set with a
+// learnable affine, parameters round-trip, norm and Jacobian penalties (the MLP's analytic Jacobian against finite differences).
+// Source: 001_4e7658869d462183.txt L151–153, L163–177; ADRs 0601, 0606, 0612.
 import { createRng } from "@tam/tensor-backend";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LinearIntentFunctor, MlpIntentFunctor } from "../src/index.js";
+
+/** W, b of a linear functor followed by the identity affine (γ = 1, β = 0), d = 3. */
+function withIdentityAffine(wb: readonly number[]): number[] {
+  return [...wb, 1, 1, 1, 0, 0, 0];
+}
 
 function points(seed: number, m: number, d: number): Float32Array {
   const rng = createRng(seed);
@@ -34,11 +39,16 @@ describe("LinearIntentFunctor", () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 500 }), (theta, seed) => {
         const z = points(seed, 40, 3);
-        const truth = LinearIntentFunctor.identity(3).withParameters(theta);
+        const truth = LinearIntentFunctor.identity(3).withParameters(withIdentityAffine(theta));
         const target = Float32Array.from(truth.applyRaw(z));
         const fitted = LinearIntentFunctor.leastSquares(z, target, 3);
         const mapped = fitted.applyRaw(z);
         for (let i = 0; i < mapped.length; i++) expect(mapped[i]).toBeCloseTo(target[i] ?? 0, 3);
+        // The output affine keeps the fit through the normalisation: on its reference set, F = the regression.
+        const normalised = fitted.apply(z);
+        for (let i = 0; i < normalised.length; i++) expect(normalised[i]).toBeCloseTo(target[i] ?? 0, 2);
+        // Re-referencing on the same set changes nothing.
+        expect(Array.from(fitted.withReference(z).apply(z))).toEqual(Array.from(normalised));
       }),
       { numRuns: 25 },
     );
@@ -47,7 +57,7 @@ describe("LinearIntentFunctor", () => {
 
   it("round-trips parameters, keeps the reference, and penalises the raw norm and the Jacobian", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 12, maxLength: 12 }), (theta) => {
+      fc.property(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 18, maxLength: 18 }), (theta) => {
         const z = points(2, 20, 3);
         const f = LinearIntentFunctor.identity(3).withReference(z).withParameters(theta);
         expect(Array.from(f.parameters())).toEqual(theta);
@@ -64,6 +74,32 @@ describe("LinearIntentFunctor", () => {
     expect(LinearIntentFunctor.identity(3).jacobianPenalty(z)).toBeCloseTo(1, 6);
     expect(() => LinearIntentFunctor.identity(3).withParameters([1, 2])).toThrow(/parameters/);
     expect(() => LinearIntentFunctor.identity(3).apply([1, 2])).toThrow(/z must be/);
+  });
+  it("applies its output affine after the standardisation: γ scales and β shifts each standardised output (ADR 0612)", () => {
+    const z = points(7, 30, 3);
+    const base = LinearIntentFunctor.identity(3).withReference(z);
+    const theta = Array.from(base.parameters());
+    theta.splice(12, 6, 2, 0.5, -1, 0.3, -0.7, 1.2);
+    const shifted = base.withParameters(theta);
+    const plain = base.apply(z);
+    const out = shifted.apply(z);
+    const gain = [2, 0.5, -1];
+    const bias = [0.3, -0.7, 1.2];
+    for (let i = 0; i < out.length; i++) expect(out[i]).toBeCloseTo((gain[i % 3] ?? 0) * (plain[i] ?? 0) + (bias[i % 3] ?? 0), 5);
+    // The Jacobian penalty includes the gain: central finite differences of the normalised map.
+    const x = z.slice(0, 3);
+    let fd = 0;
+    for (let k = 0; k < 3; k++) {
+      const plus = Float64Array.from(x);
+      const minus = Float64Array.from(x);
+      plus[k] = (plus[k] ?? 0) + 1e-3;
+      minus[k] = (minus[k] ?? 0) - 1e-3;
+      const up = shifted.apply(plus);
+      const down = shifted.apply(minus);
+      for (let o = 0; o < 3; o++) fd += (((up[o] ?? 0) - (down[o] ?? 0)) / 2e-3) ** 2;
+    }
+    expect(shifted.jacobianPenalty(z)).toBeCloseTo(fd / 3, 2);
+    expect(shifted.jacobianPenalty(z)).not.toBeCloseTo(base.jacobianPenalty(z), 2);
   });
 });
 

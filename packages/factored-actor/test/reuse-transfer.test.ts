@@ -21,6 +21,7 @@ import {
   shuffleIntents,
   shuffleReals,
   trainFactoredActor,
+  type IntentFunctor,
 } from "../src/index.js";
 import { useBackend } from "./backends.js";
 
@@ -161,4 +162,35 @@ describe("transfer", () => {
     actor.dispose();
     plain.dispose();
   });
+
+  it("scales the cone term by B's native distance and estimates the smoothed objective ES descends on common directions", () => {
+    const actor = new FactoredActor(actorConfigFor(standard, { replicas: 2 }), createRng(50));
+    trainFactoredActor(actor, [standard, mirrored], { steps: 3, batchEpisodes: 16, rng: createRng(51) });
+    const spec = EquivalentWorld.sampleSpecs(createRng(52), 16);
+    const data = buildPairedDataset(actor, { replica: 0, world: standard }, { replica: 1, world: mirrored }, spec, createRng(53));
+    const before = tf.memory().numTensors;
+    const pure = new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(54));
+    const scaled = new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(54), { coneScale: "native" });
+    expect(() => new IntentFunctorTrainer(actor, data, LinearIntentFunctor.identity(3), createRng(54), { coneScale: "start" as "none" })).toThrow(/coneScale must be one of none, native, got start/);
+    expect(pure.coneDivisor).toBe(1);
+    // The divisor is the cone-matching distance of B's native intents; the scaled loss divides only the cone term.
+    const f = scaled.functor;
+    const nativeDistance = evaluateTransfer(actor, data, f, createRng(56)).native.signatureDistance;
+    expect(scaled.coneDivisor).toBeCloseTo(nativeDistance.reduce((sum, d) => sum + d * d, 0) / nativeDistance.length, 5);
+    expect(scaled.losses([f])[0] ?? 0).toBeCloseTo(((pure.losses([f])[0] ?? 0) - penalties(pure, f)) / scaled.coneDivisor + penalties(pure, f), 5);
+    // Smoothed objective: the mean loss over ±σε; the same directions for every functor (a functor twice
+    // gets the same estimate twice), deterministic per Rng, and different from the loss at the centre.
+    const [a, b] = scaled.smoothedLosses([f, f], 3, createRng(55));
+    expect(a).toBe(b);
+    expect(scaled.smoothedLosses([f], 3, createRng(55))[0]).toBe(a);
+    expect(a).not.toBe(scaled.losses([f])[0]);
+    expect(() => scaled.smoothedLosses([f], 0, createRng(55))).toThrow(/pairs must be an integer >= 1, got 0/);
+    expect(tf.memory().numTensors).toBe(before);
+    actor.dispose();
+  });
 });
+
+/** The norm and Jacobian penalties the trainer adds for `f` (its default weights). */
+function penalties(trainer: IntentFunctorTrainer, f: IntentFunctor): number {
+  return trainer.options.normPenalty * f.normPenalty(trainer.data.source.zIntent) + trainer.options.jacobianPenalty * f.jacobianPenalty(trainer.data.source.zIntent);
+}
