@@ -12,7 +12,7 @@ describe("sparse-multimodal", () => {
   describeQuickRun(scenario, 6, 300_000);
 
   it("is deterministic per seed", async () => {
-    const small = scenario.configSchema.parse({ ...(scenario.quick as object), steps: 500, warmupSteps: 200, testSize: 256 });
+    const small = scenario.configSchema.parse({ ...(scenario.quick as object), steps: 500, warmupSteps: 200, pointFineSteps: 50, headFineSteps: 100, testSize: 256 });
     const a = await scenario.runSeed(small, seedContext(5));
     const b = await scenario.runSeed(small, seedContext(5));
     expect(b).toEqual(a);
@@ -24,6 +24,9 @@ describe("sparse-multimodal", () => {
     const parsed = scenario.configSchema.safeParse({ noiseStd: 0 });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(["noiseStd"]);
+    const late = scenario.configSchema.safeParse({ steps: 1000, warmupSteps: 600, headFineSteps: 500 });
+    expect(late.success).toBe(false);
+    expect(late.error?.issues[0]?.path).toEqual(["headFineSteps"]);
   });
 
   it("fails its checks when the head grows on the control task, is miscalibrated or does not pay", () => {

@@ -1,19 +1,20 @@
 /**
  * The Warm → Hot evidence cycle of Distribution Heads (seed 002 L1198-1219, L1296-1302, L1340;
- * SEED-INVENTORY §3.7, §3.11, C-7; ADR 0323), one call per cycle over every head:
+ * SEED-INVENTORY §3.7, §3.11, C-7; ADR 0323, ADR 0324), one call per cycle over every head:
  * 1. buffer: fresh cases join each head's ambiguity buffer (held out from training);
  * 2. calibration, offline: KS on PIT values (continuous) or the χ² frequency check (discrete); a failed
  *    check emits `dh-calibration` with the miss and nominates refinement there;
  * 3. nominate: the ambiguity detector's largest unexplained, ambiguous neighbourhood (or the calibration
  *    miss) nominates ONE Cold cell (one component / bucket at a time, C-7), initialised from the local model;
- * 4. prune when weak: a Hot cell whose LOO ΔNLL on fresh batches is not positive goes back to Cold (and cells
- *    over `structCap`, weakest first);
+ * 4. prune when weak: a Hot cell whose LOO ΔNLL on fresh batches is not positive goes back to Cold; and only
+ *    when over a budget, cells over the head's `structCap` / `activeCap` or its depth's shared budget
+ *    (weakest first; the depth's tokens are shared with the masked layers there, ADR 0324);
  * 5. probe: a shadow micro-rollout of the Warm cell (K tiny Adam steps on its parameters only; every Hot
  *    parameter and θ0 are only read, checked bit for bit) → ΔNLL = NLL(head) − NLL(head + cell) on fresh
  *    held-out batches;
  * 6. commit at most ONE cell per depth per cycle (L1301 ii): the best probed candidate of each depth by
- *    mean ΔNLL (ties: win-rate, then variance), when its gain is positive and consistent; warm-started from
- *    the probe (L1202).
+ *    mean ΔNLL (ties: win-rate, then variance), when its gain is positive and consistent and the head and
+ *    its depth have room; warm-started from the probe (L1202).
  */
 import { tf, type Scalar, type Tensor1D } from "@tam/tensor-backend";
 import { z } from "zod";
@@ -29,9 +30,10 @@ import {
   type AmbiguityFinding,
 } from "./ambiguity-detector.js";
 import { CALIBRATION_ALPHA, checkCalibration, type CalibrationReport } from "./calibration-monitor.js";
-import { EVAL_BATCHES, ROLLOUT_STEPS } from "./constants.js";
+import { ACTIVE_EPSILON, EVAL_BATCHES, ROLLOUT_STEPS } from "./constants.js";
 import { rankByEvidence } from "./decision.js";
 import type { DistributionBatch, DistributionHead } from "./distribution-head.js";
+import type { GrowthObject, ObjectBudget } from "./growth-object.js";
 import { gainStatistics } from "./micro-rollout.js";
 
 /** Default step size of the probe's tiny Adam steps on a Warm cell (ADR 0323). */
@@ -85,6 +87,20 @@ export interface DistributionBatchSource {
   next(purpose: "buffer" | "rollout" | "eval"): DistributionBatch;
 }
 
+/**
+ * Per-depth budgets shared with other growth objects (ADR 0324): a head's Hot cells count as tokens in
+ * the same `C_struct` / `C_active` caps per depth as the masked layers at its depth. Give the
+ * `GrowthPlanner` the heads as `budgetPeers` and this planner the same `depthBudgets` and the other objects.
+ */
+export interface SharedDepthBudget {
+  /** Caps on the sum over every object at one depth, keyed by depth (the `GrowthPlanner`'s `depthBudgets`). */
+  readonly depthBudgets: Readonly<Record<string, ObjectBudget>>;
+  /** The other growth objects whose Hot cells count at their depth (e.g. `() => stack.objects`). */
+  readonly objects: () => readonly GrowthObject[];
+  /** ε of `C_active` (default: the `GrowthPlanner`'s, `ACTIVE_EPSILON`). */
+  readonly epsilon?: number;
+}
+
 /** A head and its data. */
 export interface DistributionHeadEntry {
   readonly head: DistributionHead;
@@ -112,8 +128,11 @@ export type DistributionHeadEvent =
     })
   | (DistributionHeadEventBase & { readonly type: "dh-probe"; readonly key: number; readonly meanGain: number; readonly stdGain: number; readonly winRate: number; readonly baseUntouched: boolean })
   | (DistributionHeadEventBase & { readonly type: "dh-commit"; readonly key: number; readonly anchor: readonly number[]; readonly meanGain: number; readonly winRate: number; readonly hotAfter: number })
-  | (DistributionHeadEventBase & { readonly type: "dh-skip"; readonly key: number; readonly reason: "no-gain" | "depth-cap" | "budget"; readonly meanGain: number })
-  | (DistributionHeadEventBase & { readonly type: "dh-prune"; readonly key: number; readonly reason: "weak" | "struct-cap"; readonly looGain: number; readonly hotAfter: number });
+  | (DistributionHeadEventBase & { readonly type: "dh-skip"; readonly key: number; readonly reason: "no-gain" | "depth-cap" | "budget" | "depth-budget"; readonly meanGain: number })
+  | (DistributionHeadEventBase & { readonly type: "dh-prune"; readonly key: number; readonly reason: DistributionPruneReason; readonly looGain: number; readonly hotAfter: number });
+
+/** Why a Hot cell was pruned: weak (LOO ΔNLL ≤ threshold) or over a cap (the head's own, or its depth's shared budget). */
+export type DistributionPruneReason = "weak" | "struct-cap" | "active-cap" | "depth-budget";
 
 /** What one cycle did. */
 export interface DistributionCycleReport {
@@ -153,10 +172,14 @@ export class DistributionHeadPlanner {
   readonly config: DistributionHeadPlannerConfig;
   private readonly listener: ((event: DistributionHeadEvent) => void) | undefined;
   private readonly detectors = new Map<string, AmbiguityDetector>();
+  private readonly shared: SharedDepthBudget | undefined;
   private cycleCount = 0;
 
-  /** @throws Error naming the config field when it is invalid. */
-  constructor(config: DistributionHeadPlannerConfigInput = {}, options: { readonly onEvent?: (event: DistributionHeadEvent) => void } = {}) {
+  /**
+   * @param options - `onEvent`; `sharedBudget`: per-depth budgets shared with other objects (ADR 0324).
+   * @throws Error naming the config field when it is invalid.
+   */
+  constructor(config: DistributionHeadPlannerConfigInput = {}, options: { readonly onEvent?: (event: DistributionHeadEvent) => void; readonly sharedBudget?: SharedDepthBudget } = {}) {
     const parsed = distributionHeadPlannerConfigSchema.safeParse(config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -164,6 +187,7 @@ export class DistributionHeadPlanner {
     }
     this.config = parsed.data;
     this.listener = options.onEvent;
+    this.shared = options.sharedBudget;
   }
 
   /** Cycles run so far. */
@@ -193,8 +217,9 @@ export class DistributionHeadPlanner {
     };
     const calibration: Record<string, CalibrationReport> = {};
     const probed: Probed[] = [];
+    const heads = entries.map((e) => e.head);
     for (const { head, source } of entries) {
-      const result = this.cycleHead(head, source, cycle, emit);
+      const result = this.cycleHead(head, source, cycle, emit, () => this.depthExcess(head.depth, heads));
       calibration[head.id] = result.calibration;
       if (result.probed !== undefined) probed.push(result.probed);
     }
@@ -204,10 +229,11 @@ export class DistributionHeadPlanner {
       for (const candidate of rankByEvidence(probed.filter((p) => p.head.depth === depth))) {
         const { head } = candidate;
         const base = { cycle, objectId: head.id, depth };
-        const skip = (reason: "no-gain" | "depth-cap" | "budget"): void => emit({ ...base, type: "dh-skip", key: candidate.key, reason, meanGain: candidate.meanGain });
+        const skip = (reason: "no-gain" | "depth-cap" | "budget" | "depth-budget"): void => emit({ ...base, type: "dh-skip", key: candidate.key, reason, meanGain: candidate.meanGain });
         if (!(candidate.meanGain > this.config.minGain && candidate.winRate >= this.config.minWinRate)) skip("no-gain");
         else if (adds >= DH_MAX_ADDS_PER_DEPTH) skip("depth-cap");
-        else if (head.nnz >= head.budget.structCap) skip("budget");
+        else if (head.nnz >= head.budget.structCap || head.counters(this.epsilon).cActive >= head.budget.activeCap) skip("budget");
+        else if (this.depthExcess(depth, heads, 1) > 0) skip("depth-budget");
         else {
           head.commitCell(candidate.key, candidate.anchor, candidate.params);
           adds += 1;
@@ -220,7 +246,32 @@ export class DistributionHeadPlanner {
     return { cycle, events, commits, calibration };
   }
 
-  private cycleHead(head: DistributionHead, source: DistributionBatchSource, cycle: number, emit: (event: DistributionHeadEvent) => void): { calibration: CalibrationReport; probed?: Probed } {
+  /** ε of the heads' `C_active`. */
+  private get epsilon(): number {
+    return this.shared?.epsilon ?? ACTIVE_EPSILON;
+  }
+
+  /**
+   * How far a depth is over its shared budget (ADR 0324) after `adding` more Hot cells: the larger of the
+   * `C_struct` and `C_active` excesses summed over the shared objects and the heads at that depth (0 when no
+   * budget is shared or the depth has none).
+   */
+  private depthExcess(depth: number, heads: readonly DistributionHead[], adding = 0): number {
+    const cap = this.shared?.depthBudgets[String(depth)];
+    if (this.shared === undefined || cap === undefined) return 0;
+    const atDepth = [...new Set<GrowthObject>([...this.shared.objects(), ...heads])].filter((o) => o.depth === depth).map((o) => o.counters(this.epsilon));
+    const struct = atDepth.reduce((s, c) => s + c.cStruct, 0) + adding;
+    const active = atDepth.reduce((s, c) => s + c.cActive, 0) + adding;
+    return Math.max(0, struct - cap.structCap, active - cap.activeCap);
+  }
+
+  private cycleHead(
+    head: DistributionHead,
+    source: DistributionBatchSource,
+    cycle: number,
+    emit: (event: DistributionHeadEvent) => void,
+    depthExcess: () => number,
+  ): { calibration: CalibrationReport; probed?: Probed } {
     const cfg = this.config;
     const base = { cycle, objectId: head.id, depth: head.depth };
     const outcomeDim = head.kind === "gaussian-mixture" ? 1 : head.shape[1];
@@ -262,7 +313,7 @@ export class DistributionHeadPlanner {
       const needBatches = finding !== undefined || head.nnz > 0;
       if (!needBatches) return { calibration: report };
       for (let i = 0; i < cfg.evalBatches; i += 1) evalBatches.push(source.next("eval"));
-      this.pruneWeak(head, evalBatches, base, emit);
+      this.pruneWeak(head, evalBatches, base, emit, depthExcess);
       const proposal = finding === undefined ? undefined : this.propose(head, finding);
       if (finding === undefined || proposal === undefined) return { calibration: report };
       emit({
@@ -307,7 +358,7 @@ export class DistributionHeadPlanner {
   /**
    * The Cold cell a finding nominates and its initial parameters (ADR 0323): a mixture component for the
    * residual mode the head explains worst (`m` = the mode's offset, `s` = its log σ, `c` = its log-odds, the
-   * kernel radius = the neighbourhood's); or the Cold bucket most under-predicted there (`c` = log of
+   * kernel radius = the neighbourhood's; sharpness κ and takeover b start at 0, ADR 0324); or the Cold bucket most under-predicted there (`c` = log of
    * empirical over predicted share).
    */
   private propose(head: DistributionHead, finding: AmbiguityFinding): { key: number; init: Float32Array } | undefined {
@@ -371,17 +422,28 @@ export class DistributionHeadPlanner {
     }
   }
 
-  /** Prune when weak (LOO ΔNLL ≤ `pruneBelowGain`, one cell per cycle) and down to `structCap` (weakest first). */
-  private pruneWeak(head: DistributionHead, evalBatches: readonly DistributionBatch[], base: DistributionHeadEventBase, emit: (event: DistributionHeadEvent) => void): void {
+  /**
+   * Prune when weak (LOO ΔNLL ≤ `pruneBelowGain`, one cell per cycle), and only when over a budget: down to
+   * the head's `structCap` and `activeCap`, then while its depth's shared budget is exceeded (weakest first).
+   */
+  private pruneWeak(head: DistributionHead, evalBatches: readonly DistributionBatch[], base: DistributionHeadEventBase, emit: (event: DistributionHeadEvent) => void, depthExcess: () => number): void {
     const ranked = Array.from(head.hotKeys(), (key) => ({ key, looGain: looGain(head, key, evalBatches) })).sort((a, b) => a.looGain - b.looGain || a.key - b.key);
-    let removed = 0;
+    let weakRemoved = false;
     for (const { key, looGain: gain } of ranked) {
-      const over = head.nnz > head.budget.structCap;
-      const weak = this.config.pruneBelowGain !== null && gain <= this.config.pruneBelowGain && removed === 0;
-      if (!over && !weak) continue;
+      const reason: DistributionPruneReason | undefined =
+        head.nnz > head.budget.structCap
+          ? "struct-cap"
+          : head.counters(this.epsilon).cActive > head.budget.activeCap
+            ? "active-cap"
+            : depthExcess() > 0
+              ? "depth-budget"
+              : this.config.pruneBelowGain !== null && gain <= this.config.pruneBelowGain && !weakRemoved
+                ? "weak"
+                : undefined;
+      if (reason === undefined) continue;
       head.removeCell(key);
-      removed += 1;
-      emit({ ...base, type: "dh-prune", key, reason: over ? "struct-cap" : "weak", looGain: gain, hotAfter: head.nnz });
+      weakRemoved ||= reason === "weak";
+      emit({ ...base, type: "dh-prune", key, reason, looGain: gain, hotAfter: head.nnz });
     }
   }
 }

@@ -7,8 +7,10 @@
  *   returns the point tensor itself (no extra compute).
  * - Hot cells are tokens (seed L1193-1194): Gaussian-mixture components or categorical buckets. Each cell is
  *   local to the state region it was nominated in (an anchor `a` in state space, fixed at commit):
- *   - component k: logit `c + w·(h − a) − ‖h − a‖² / (2r²)` against the base component's 0, mean
- *     `point + m + u·(h − a)`, `log σ = s`; far from `a` its weight vanishes and the head is the point head;
+ *   - component k: gate logit `ℓ_k = c + e^κ·(w·(h − a) − ‖h − a‖² / (2r²))` with a learned sharpness κ,
+ *     mean `point + m + u·(h − a)`, `log σ = s`; the base component's logit is `−Σ_k e^{b_k}·σ(ℓ_k)`, so
+ *     where a cell's gate is on it can take the base's share over (takeover b; ADR 0324); far from `a` its
+ *     weight vanishes, the base logit returns to 0 and the head is the point head;
  *   - bucket b: a logit path `exp(−‖h − a‖² / (2r²)) · (c + w·(h − a))` added to bucket b; zero far from `a`.
  * - Memoryless sampling (C-2): i.i.d. draws from the seeded Rng, or the deterministic mean / argmax.
  * - Late-sample (L1301 i): training minimises the NLL in expectation; nothing samples inside training.
@@ -100,10 +102,11 @@ const optionsSchema = z
   .strict();
 
 /**
- * Parameters per cell: `[c, log r, s, m, w(d), u(d)]` for a mixture component, `[c, log r, w(d)]` for a bucket.
+ * Parameters per cell: `[c, log r, s, m, κ, b, w(d), u(d)]` for a mixture component (κ: gate sharpness, b:
+ * takeover of the base component; ADR 0324), `[c, log r, w(d)]` for a bucket.
  */
 export function distributionCellParams(kind: DistributionHeadKind, stateDim: number): number {
-  return kind === "gaussian-mixture" ? 4 + 2 * stateDim : 2 + stateDim;
+  return kind === "gaussian-mixture" ? 6 + 2 * stateDim : 2 + stateDim;
 }
 
 /**
@@ -126,7 +129,7 @@ export class DistributionHead implements GrowthObject {
   readonly budget: ObjectBudget;
   /** Parameters per cell ({@link distributionCellParams}). */
   readonly cellParams: number;
-  private readonly learningRate: number;
+  private rate: number;
   private keys = new Int32Array(0);
   private anchors = new Float32Array(0);
   private params: Variable;
@@ -152,11 +155,23 @@ export class DistributionHead implements GrowthObject {
     this.shape = [1, d.cells];
     this.budget = { structCap, activeCap: d.budget?.activeCap ?? structCap };
     this.cellParams = distributionCellParams(d.kind, d.stateDim);
-    this.learningRate = d.learningRate;
+    this.rate = d.learningRate;
     const theta0 = d.kind === "gaussian-mixture" ? Math.log(d.initialSigma) : Math.log(d.initialConfidence / (1 - d.initialConfidence));
     this.base = tf.tidy(() => tf.variable(tf.tensor1d([theta0]), true));
     this.params = tf.tidy(() => tf.variable(tf.zeros([0, this.cellParams]), true));
-    this.optimizer = new AdamWithMoments({ base: this.base }, { learningRate: this.learningRate });
+    this.optimizer = new AdamWithMoments({ base: this.base }, { learningRate: this.rate });
+  }
+
+  /** Adam step size of {@link DistributionHead.trainStep} (a schedule may lower it, e.g. for a final fine-tuning phase). */
+  get learningRate(): number {
+    return this.rate;
+  }
+
+  /** @throws Error naming `learningRate` when it is not finite and > 0. */
+  set learningRate(value: number) {
+    if (!(Number.isFinite(value) && value > 0)) throw new Error(`Error in DistributionHead "${this.id}": learningRate must be finite and > 0, got ${value}.`);
+    this.rate = value;
+    this.optimizer.learningRate = value;
   }
 
   /** Hot cells. */
@@ -379,11 +394,14 @@ export class DistributionHead implements GrowthObject {
         const local = this.localTerms(state, params, anchors, n);
         const column = (j: number): Tensor1D => tf.reshape(tf.slice(params, [0, j], [n, 1]), [n]);
         const logR = column(1);
-        const logits = tf.add(tf.add(column(0), local.tilt), tf.neg(tf.div(local.squared, tf.mul(2, tf.exp(tf.mul(2, logR))))));
+        const rho = tf.div(local.squared, tf.mul(2, tf.exp(tf.mul(2, logR))));
+        // Gate ℓ = c + e^κ·(w·(h − a) − ‖h − a‖²/(2r²)); the base component's logit −Σ e^b·σ(ℓ) (ADR 0324).
+        const logits = tf.add(column(0), tf.mul(tf.exp(column(4)), tf.sub(local.tilt, rho)));
+        const baseLogit = tf.neg(tf.sum(tf.mul(tf.exp(column(5)), tf.sigmoid(logits)), 1, true));
         const means = tf.add(tf.add(point, column(3)), local.lift);
         const logSigmas = tf.mul(tf.ones([batch, n]), column(2));
         return {
-          logits: tf.concat([tf.zeros<Rank.R2>([batch, 1]), logits as Tensor2D], 1),
+          logits: tf.concat([baseLogit as Tensor2D, logits as Tensor2D], 1),
           means: tf.concat([point, means as Tensor2D], 1),
           logSigmas: tf.concat([baseLogSigma as Tensor2D, logSigmas as Tensor2D], 1),
         };
@@ -408,11 +426,11 @@ export class DistributionHead implements GrowthObject {
   private localTerms(state: Tensor2D, params: Tensor2D, anchors: readonly number[], n: number): { squared: Tensor2D; tilt: Tensor2D; lift: Tensor2D } {
     const d = this.stateDim;
     const diff = tf.sub(tf.expandDims(state, 1), tf.expandDims(tf.tensor2d(Float32Array.from(anchors), [n, d]), 0));
-    const wAt = this.kind === "gaussian-mixture" ? 4 : 2;
+    const wAt = this.kind === "gaussian-mixture" ? 6 : 2;
     const w = tf.slice(params, [0, wAt], [n, d]);
     const squared = tf.sum<Tensor2D>(tf.square(diff), 2);
     const tilt = tf.sum<Tensor2D>(tf.mul(diff, tf.expandDims(w, 0)), 2);
-    const lift = this.kind === "gaussian-mixture" ? tf.sum<Tensor2D>(tf.mul(diff, tf.expandDims(tf.slice(params, [0, 4 + d], [n, d]), 0)), 2) : tilt;
+    const lift = this.kind === "gaussian-mixture" ? tf.sum<Tensor2D>(tf.mul(diff, tf.expandDims(tf.slice(params, [0, 6 + d], [n, d]), 0)), 2) : tilt;
     return { squared, tilt, lift };
   }
 
@@ -459,7 +477,7 @@ export class DistributionHead implements GrowthObject {
     this.params.dispose();
     this.params = tf.tidy(() => tf.variable(tf.tensor2d(flat, [keys.length, n]), true));
     this.optimizer.dispose();
-    this.optimizer = new AdamWithMoments(keys.length > 0 ? { base: this.base, hot: this.params } : { base: this.base }, { learningRate: this.learningRate });
+    this.optimizer = new AdamWithMoments(keys.length > 0 ? { base: this.base, hot: this.params } : { base: this.base }, { learningRate: this.rate });
     this.optimizer.setStepCount(steps);
     const state = this.optimizer.stateVariables();
     const m = new Float32Array(flat.length);

@@ -164,9 +164,14 @@ export class GrowthPlanner {
   private readonly lossHistory = new Map<string, number[]>();
   private readonly gaps: { predicted: number; realised: number }[] = [];
   private readonly listener: ((event: PlannerEvent) => void) | undefined;
+  private readonly budgetPeers: () => readonly GrowthObject[];
 
-  /** @throws Error naming the config field when it is invalid. */
-  constructor(config: PlannerConfigInput = {}, options: { readonly onEvent?: (event: PlannerEvent) => void } = {}) {
+  /**
+   * @param options - `onEvent`; `budgetPeers`: objects outside the model whose Hot cells count in the
+   *   per-depth budgets too (e.g. Distribution Heads, ADR 0324).
+   * @throws Error naming the config field when it is invalid.
+   */
+  constructor(config: PlannerConfigInput = {}, options: { readonly onEvent?: (event: PlannerEvent) => void; readonly budgetPeers?: () => readonly GrowthObject[] } = {}) {
     const parsed = plannerConfigSchema.safeParse(config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -174,6 +179,7 @@ export class GrowthPlanner {
     }
     this.config = parsed.data;
     this.listener = options.onEvent;
+    this.budgetPeers = options.budgetPeers ?? (() => []);
   }
 
   /** Cycles run so far. */
@@ -228,7 +234,7 @@ export class GrowthPlanner {
       emit({ ...base, type: "prune", action: "zero", reason: "active-cap", keys: victims.map((v) => v.key), taylorScores: victims.map((v) => v.score), ...after(counters) });
     }
     const depthCap = this.config.depthBudgets[String(object.depth)]?.structCap;
-    const depthOthers = depthCap === undefined ? 0 : model.objects.filter((o) => o.depth === object.depth && o.id !== object.id).reduce((s, o) => s + o.counters(eps).cStruct, 0);
+    const depthOthers = depthCap === undefined ? 0 : this.atDepth(model, object.depth).filter((o) => o !== object).reduce((s, o) => s + o.counters(eps).cStruct, 0);
     const cap = Math.min(object.budget.structCap, depthCap === undefined ? Number.POSITIVE_INFINITY : Math.max(0, depthCap - depthOthers));
     if (counters.cStruct > cap) {
       const excess = counters.cStruct - cap;
@@ -365,7 +371,7 @@ export class GrowthPlanner {
     const base = { cycle, objectId: object.id, depth: object.depth };
     const eps = cfg.epsilon;
     const depthCap = cfg.depthBudgets[String(object.depth)]?.structCap;
-    const depthUsed = model.objects.filter((o) => o.depth === object.depth).reduce((s, o) => s + o.counters(eps).cStruct, 0);
+    const depthUsed = this.atDepth(model, object.depth).reduce((s, o) => s + o.counters(eps).cStruct, 0);
     const cStruct = object.counters(eps).cStruct;
     const room = Math.min(object.budget.structCap - cStruct, depthCap === undefined ? Number.POSITIVE_INFINITY : depthCap - depthUsed);
     const size = candidate.region.keys.length;
@@ -426,6 +432,11 @@ export class GrowthPlanner {
     const chosen = [...unlit.map((key) => ({ key, score: 0 })), ...lit].slice(0, count);
     const order = chosen.map((c) => c.key);
     return { keys: sortedUnique(Int32Array.from(order)), scores: chosen.map((c) => c.score) };
+  }
+
+  /** The objects whose Hot cells count in a depth's budget: the model's and the budget peers (ADR 0324). */
+  private atDepth(model: PlannerModel, depth: number): GrowthObject[] {
+    return [...model.objects, ...this.budgetPeers()].filter((o) => o.depth === depth);
   }
 
   private recordLoss(objectId: string, losses: readonly number[]): void {

@@ -205,6 +205,8 @@ export {
   type DistributionHeadEventBase,
   type DistributionHeadPlannerConfig,
   type DistributionHeadPlannerConfigInput,
+  type DistributionPruneReason,
+  type SharedDepthBudget,
 } from "./distribution-head-planner.js";
 export { ARM_DIRECTIONS, StencilGeometry, type ArmDirection, type StencilGeometryOptions } from "./stencil-geometry.js";
 export { STENCIL_LAPLACIAN_SCALE, STENCIL_MAX_CENTRES, StencilLayer, type StencilForwardOptions, type StencilLayerOptions, type StencilSeed, type StencilState } from "./stencil-layer.js";

@@ -128,6 +128,40 @@ describe.each(TEST_BACKENDS)("Distribution Head maths (%s)", (backend) => {
     dispose(b);
   });
 
+  it("grown mixture weights, means and σs equal the gate formula computed directly (property; ADR 0324)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), (seed) => {
+        const rng = createRng(seed);
+        const head = new DistributionHead({ id: "dh", kind: "gaussian-mixture", stateDim: 2, cells: 3 });
+        const cells = [0, 2].map((key) => ({ key, anchor: Float32Array.of(rng.normal(), rng.normal()), params: randomParams(head, seed + key) }));
+        for (const c of cells) head.commitCell(c.key, c.anchor, c.params);
+        const b = continuousBatch(seed + 1, 6);
+        const dist = head.hostDistribution(b);
+        if (dist.kind !== "gaussian-mixture") throw new Error("expected a mixture");
+        const h = b.state.dataSync();
+        const point = b.point.dataSync();
+        for (let i = 0; i < 6; i += 1) {
+          const terms = cells.map(({ anchor, params: p }) => {
+            const diff = [0, 1].map((j) => (h[i * 2 + j] as number) - (anchor[j] as number));
+            const squared = diff.reduce((s2, v) => s2 + v * v, 0);
+            const dot = (at: number): number => diff.reduce((s2, v, j) => s2 + v * (p[at + j] as number), 0);
+            const gate = (p[0] as number) + Math.exp(p[4] as number) * (dot(6) - squared / (2 * Math.exp(2 * (p[1] as number))));
+            return { gate, takeover: Math.exp(p[5] as number) / (1 + Math.exp(-gate)), mean: (point[i] as number) + (p[3] as number) + dot(8), sigma: Math.exp(p[2] as number) };
+          });
+          const logits = [-terms.reduce((s2, t) => s2 + t.takeover, 0), ...terms.map((t) => t.gate)];
+          const total = logits.reduce((s2, l) => s2 + Math.exp(l), 0);
+          const row = (a: Float32Array): number[] => Array.from(a.subarray(i * 3, (i + 1) * 3));
+          expect(maxAbsDiff(row(dist.weights), logits.map((l) => Math.exp(l) / total))).toBeLessThan(1e-5);
+          expect(maxAbsDiff(row(dist.means), [point[i] as number, ...terms.map((t) => t.mean)])).toBeLessThan(1e-5);
+          expect(maxAbsDiff(row(dist.sigmas).slice(1), terms.map((t) => t.sigma))).toBeLessThan(1e-5);
+        }
+        head.dispose();
+        dispose(b);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("the mixture mean is Σ π μ, and far from every anchor the grown head is the point head", () => {
     const head = new DistributionHead({ id: "dh", kind: "gaussian-mixture", stateDim: 1, cells: 2 });
     const params = new Float32Array(head.cellParams);
@@ -137,7 +171,8 @@ describe.each(TEST_BACKENDS)("Distribution Head maths (%s)", (backend) => {
     head.commitCell(0, Float32Array.of(1), params);
     const inputs = { state: tf.tensor2d([[1], [-3]]), point: tf.tensor2d([[0.25], [0.5]]) };
     const mean = head.pointPrediction(inputs);
-    const pi = Math.exp(2) / (1 + Math.exp(2));
+    // At the anchor ℓ = c = 2 and the base logit is −σ(2) (takeover e^0 = 1).
+    const pi = Math.exp(2) / (Math.exp(-1 / (1 + Math.exp(-2))) + Math.exp(2));
     expect(maxAbsDiff(mean.dataSync(), [0.25 + pi * 1.5, 0.5])).toBeLessThan(1e-5);
     tf.dispose([mean, inputs.state, inputs.point]);
     head.dispose();
@@ -206,6 +241,29 @@ describe.each(TEST_BACKENDS)("Distribution Head maths (%s)", (backend) => {
     expect(Array.from(head.anchorOf(1))).toEqual([0.5, 0.5]);
     head.removeCell(0);
     expect(Array.from(head.hotParams())).toEqual(Array.from(trained));
+    head.dispose();
+    dispose(b);
+  });
+
+  it("a lowered learningRate sets the size of the next Adam step, also after a structural edit", () => {
+    const head = new DistributionHead({ id: "dh", kind: "gaussian-mixture", stateDim: 2, cells: 3 });
+    const b = continuousBatch(7);
+    head.learningRate = 1e-3;
+    expect(head.learningRate).toBe(1e-3);
+    const theta0 = head.baseParameter();
+    head.trainStep(b).dispose();
+    // Adam's first step moves each parameter by exactly the step size (m̂/√v̂ = ±1).
+    expect(Math.abs(Math.abs(head.baseParameter() - theta0) - 1e-3)).toBeLessThan(1e-6);
+    head.commitCell(0, Float32Array.of(0, 0), randomParams(head, 3));
+    const before = head.hotParams();
+    head.trainStep(b).dispose();
+    const moved = Array.from(head.hotParams(), (v, j) => Math.abs(v - (before[j] as number)));
+    // A new cell's moments start at zero under the carried step count: its step is 0.74 of the step size.
+    expect(Math.max(...moved)).toBeLessThan(1.01e-3);
+    expect(Math.max(...moved)).toBeGreaterThan(0.7e-3);
+    expect(() => {
+      head.learningRate = 0;
+    }).toThrow(/learningRate/);
     head.dispose();
     dispose(b);
   });
