@@ -10,7 +10,7 @@ import { describeQuickRun, seedContext } from "./quick-seeds.js";
 const scenario = sparseStencilsScenario as unknown as Scenario;
 
 describe("sparse-stencils", () => {
-  const quickRun = describeQuickRun(scenario, 5, 600_000);
+  const quickRun = describeQuickRun(scenario, 7, 600_000);
 
   it("is deterministic per seed", async () => {
     const small = scenario.configSchema.parse({ ...(scenario.quick as object), trainSize: 200, testSize: 100, steps: 60, evalEvery: 30 });
@@ -26,6 +26,7 @@ describe("sparse-stencils", () => {
       ["canvas", 12],
       ["radius", 0],
       ["maxCentres", 0],
+      ["splitWindow", 0],
     ] as const) {
       const parsed = scenario.configSchema.safeParse({ [field]: value });
       expect(parsed.success).toBe(false);
@@ -33,7 +34,7 @@ describe("sparse-stencils", () => {
     }
   });
 
-  it("fails its checks when the seed is not a pass-through, nothing grows or ties, ties move weights, or accuracy collapses", () => {
+  it("fails its checks when the seed is not a pass-through, nothing grows, ties or splits, ties or splits move the output, or accuracy collapses", () => {
     const fake: SeedResult = {
       series: {},
       final: {
@@ -53,10 +54,18 @@ describe("sparse-stencils", () => {
         convAccuracy: 0.5,
         seedOnlyAccuracy: 0.3,
         convNnz: 50,
+        gridUnits: 72,
+        hotCells: 900,
+        localAccuracy: 0.6,
+        localNnz: 1568,
+        splits: 2,
+        splitsKept: 0,
+        splitsRemerged: 1,
+        maxSplitRelativeChange: 0.01,
       },
     };
     const checks = scenario.checks(quickRun().config as never, [fake]);
-    expect(checks).toHaveLength(5);
+    expect(checks).toHaveLength(7);
     expect(checks.every((c) => !c.pass)).toBe(true);
   });
 });

@@ -210,8 +210,23 @@ export {
 } from "./distribution-head-planner.js";
 export { ARM_DIRECTIONS, StencilGeometry, type ArmDirection, type StencilGeometryOptions } from "./stencil-geometry.js";
 export { STENCIL_LAPLACIAN_SCALE, STENCIL_MAX_CENTRES, StencilLayer, type StencilForwardOptions, type StencilLayerOptions, type StencilSeed, type StencilState } from "./stencil-layer.js";
-export { STENCIL_LEARNING_RATE, STENCIL_RESIDUAL_LAMBDA, StencilNet, type StencilNetOptions } from "./stencil-net.js";
+export { STENCIL_LEARNING_RATE, STENCIL_RESIDUAL_LAMBDA, StencilNet, type StencilNetOptions, type StencilNetOrigin, type StencilNetParameters } from "./stencil-net.js";
+export { STENCIL_CLONE_SHARE, cloneStencilUnit, remergeStencilUnit, type StencilCloneRecord, type StencilCloneResult, type StencilCloneSpec } from "./stencil-clone-split.js";
+export {
+  STENCIL_CLONE_MIN_RELATIVE_GAIN,
+  STENCIL_CLONE_RETRY_AFTER,
+  StencilCloneSplitPlanner,
+  stencilCloneSplitConfigSchema,
+  type StencilCloneDecision,
+  type StencilCloneSplitConfig,
+  type StencilCloneSplitConfigInput,
+  type StencilCloneTrial,
+  type StencilSplitNomination,
+} from "./stencil-clone-split-planner.js";
 export type {
+  StencilCloneDecisionEvent,
+  StencilCloneSkipEvent,
+  StencilCloneSplitEvent,
   StencilCommitEvent,
   StencilCoolEvent,
   StencilCoolReason,
@@ -251,6 +266,7 @@ export {
   STENCIL_REPULSION,
   StencilDynamics,
   cosineSimilarity,
+  perRingSimilarity,
   stencilDynamicsConfigSchema,
   type StencilDynamicsConfig,
   type StencilDynamicsConfigInput,

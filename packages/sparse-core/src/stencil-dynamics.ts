@@ -4,6 +4,8 @@
  *
  * - Similarity is the cosine of two stencils over their Hot coordinates (zeros off the masks; a centre is
  *   seen through the unit's mask, `M_u ⊙ c`, what the unit would compute if tied), distance `d = 1 − sim`; pairs with `d > R_flat` are ignored (flat space, L1827).
+ *   With `similarity: "per-ring"` (L1805 "optionally per ring"; ADR 0334) it is the smallest per-ring cosine over
+ *   the rings either stencil uses, so a shared dominant centre cannot hide disagreeing outer rings.
  * - Escape first (L1825): a tied unit whose residual `‖r_u‖ / ‖M_u ⊙ c‖ > τ_escape` and whose held-out loss
  *   is lower than with the residual dropped by more than the tolerance is untied (function unchanged).
  * - For every untied eligible unit (at least `minHotCells` Hot cells), the nearest eligible centre `ĉ` is the
@@ -64,6 +66,8 @@ export const stencilDynamicsConfigSchema = z
     minHotCells: z.number().int().min(1).default(STENCIL_MIN_HOT_CELLS),
     evalBatches: z.number().int().min(1).default(2),
     maxMergesPerStep: z.number().int().min(0).default(4),
+    /** `cosine` over the whole stencil (default) or `per-ring`: the smallest cosine of any used ring (ADR 0334). */
+    similarity: z.enum(["cosine", "per-ring"]).default("cosine"),
   })
   .strict()
   .refine((c) => c.attachThreshold <= c.mergeThreshold, { message: "attachThreshold must be <= mergeThreshold", path: ["attachThreshold"] });
@@ -99,6 +103,32 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
     nb += y * y;
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Per-ring similarity of two stencils (seed L1805 "optionally per ring"; ADR 0334): the cosine on each ring
+ * `r` (offsets `[(2r−1)², (2r+1)²)`, ordered as in `StencilGeometry`) that either stencil uses, and the
+ * smallest of them (0 when a ring is used by one stencil only; 0 when neither uses any). Rings are compared
+ * separately, so agreement on a large centre weight cannot mask opposite outer rings.
+ *
+ * @throws Error naming `perRingSimilarity` when the lengths differ or are not `(2R+1)²`.
+ */
+export function perRingSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const side = Math.round(Math.sqrt(a.length));
+  if (a.length !== b.length || side * side !== a.length || side % 2 !== 1) {
+    throw new Error(`Error in perRingSimilarity: both stencils must have (2R+1)² entries, got ${a.length} and ${b.length}.`);
+  }
+  let worst = Infinity;
+  for (let r = 0; r <= (side - 1) / 2; r += 1) {
+    const lo = r === 0 ? 0 : (2 * r - 1) ** 2;
+    const hi = (2 * r + 1) ** 2;
+    let used = false;
+    for (let o = lo; o < hi && !used; o += 1) used = (a[o] as number) !== 0 || (b[o] as number) !== 0;
+    if (!used) continue;
+    const ring = (v: ArrayLike<number>): number[] => Array.from({ length: hi - lo }, (_, i) => v[lo + i] as number);
+    worst = Math.min(worst, cosineSimilarity(ring(a), ring(b)));
+  }
+  return worst === Infinity ? 0 : worst;
 }
 
 /**
@@ -139,6 +169,9 @@ export class StencilDynamics {
     const [units, S] = layer.shape;
     const step = this.stepCount;
     const base = { cycle: step, objectId: layer.id };
+    const similarity = cfg.similarity === "per-ring" ? perRingSimilarity : cosineSimilarity;
+    // Units removed since the last step (a re-merged clone) take their velocities with them.
+    for (const u of [...this.velocities.keys()]) if (u >= units) this.velocities.delete(u);
     const events: StencilEvent[] = [];
     const emit = (event: StencilEvent): void => {
       events.push(event);
@@ -212,14 +245,14 @@ export class StencilDynamics {
         for (const [k, c] of centreRows) {
           // A centre is seen through the unit's own mask: what the unit would compute if it were tied.
           const seen = c.map((value, o) => ((w[o] as number) !== 0 || isHot(u, o) ? value : 0));
-          const sim = cosineSimilarity(w, seen);
+          const sim = similarity(w, seen);
           if (1 - sim > cfg.flatRadius) continue;
           interactingPairs += 1;
           if (best === undefined || sim > best.sim) best = { sim, target: seen, centre: k };
         }
         for (const v of eligible) {
           if (v === u || done.has(v)) continue;
-          const sim = cosineSimilarity(w, rowOf(v));
+          const sim = similarity(w, rowOf(v));
           if (1 - sim > cfg.flatRadius) continue;
           interactingPairs += 1;
           if (best === undefined || sim > best.sim) best = { sim, target: rowOf(v), partner: v };

@@ -83,5 +83,49 @@ export interface StencilEscapeEvent extends StencilEventBase {
   readonly relativeGain: number;
 }
 
+/** A stencil unit split by clone-and-halve (the clone is Warm until the keep/re-merge decision; ADR 0332). */
+export interface StencilCloneSplitEvent extends StencilEventBase {
+  readonly type: "stencil-clone-split";
+  readonly unit: number;
+  readonly cloneUnit: number;
+  /** `s²` of the unit's toggle-mask gradients over m batches (conflicting demands). */
+  readonly overload: number;
+  readonly addedCells: number;
+  /** max |y_split − y_before| over one fresh batch at the split, antithetic noise included (second order). */
+  readonly preservationError: number;
+  /** The same for the split without noise (function preservation to float32 rounding). */
+  readonly exactPreservationError: number;
+}
+
+/** No unit could be split: none was eligible, or every candidate's clone would exceed `structCap`. */
+export interface StencilCloneSkipEvent extends StencilEventBase {
+  readonly type: "stencil-clone-skip";
+  readonly reason: "no-candidate" | "budget";
+}
+
+/** The keep/re-merge decision on a split after its window. */
+export interface StencilCloneDecisionEvent extends StencilEventBase {
+  readonly type: "stencil-clone-keep" | "stencil-clone-remerge";
+  readonly unit: number;
+  readonly cloneUnit: number;
+  /** Mean ΔLoss `L(re-merged) − L(split)` on fresh batches. */
+  readonly meanGain: number;
+  readonly stdGain: number;
+  readonly winRate: number;
+  /** Mean loss of the re-merged net on the same batches (the gain must beat `minRelativeGain` of it). */
+  readonly mergedLoss: number;
+  /** Hot cells given back by the re-merge (0 when kept). */
+  readonly reclaimedCells: number;
+}
+
 /** Any stencil event. */
-export type StencilEvent = StencilShortlistEvent | StencilCommitEvent | StencilSkipEvent | StencilCoolEvent | StencilTieEvent | StencilEscapeEvent;
+export type StencilEvent =
+  | StencilShortlistEvent
+  | StencilCommitEvent
+  | StencilSkipEvent
+  | StencilCoolEvent
+  | StencilTieEvent
+  | StencilEscapeEvent
+  | StencilCloneSplitEvent
+  | StencilCloneSkipEvent
+  | StencilCloneDecisionEvent;

@@ -8,6 +8,10 @@
  * centre), so offset 0 is the centre and ring `r` holds offsets `[(2r-1)², (2r+1)²)`. Cell `(u, o)` of that
  * space is the global mask cell `(pixel(u, o), u)` of the `[H·W, units]` linear map; offsets that fall outside
  * the grid have no pixel (zero padding) and can never be Hot.
+ *
+ * Clones (clone-and-halve, seed L1560; ADR 0332): after the `maps · positionsY · positionsX` grid units come
+ * `clones.length` extra units, clone `i` sitting at the position and map of grid unit `clones[i]`, with the
+ * same offsets and pixels: a clone has its source's stencil geometry.
  */
 
 /** A direction of an arm: one of the 8 rays from the centre. */
@@ -39,6 +43,8 @@ export interface StencilGeometryOptions {
   readonly start?: number;
   /** Units per position (feature maps; default 1). */
   readonly maps?: number;
+  /** Extra units after the grid units: each the grid unit whose position and map it shares (default none). */
+  readonly clones?: readonly number[];
 }
 
 /**
@@ -62,8 +68,12 @@ export class StencilGeometry {
   /** Unit positions per axis. */
   readonly positionsY: number;
   readonly positionsX: number;
-  /** `maps · positionsY · positionsX`. */
+  /** `maps · positionsY · positionsX`: the units on the grid. */
+  readonly gridUnits: number;
+  /** `gridUnits + clones.length`. */
   readonly units: number;
+  /** The grid unit each clone copies (clone `i` is unit `gridUnits + i`). */
+  readonly clones: readonly number[];
   /** `S = (2R+1)²` offsets per stencil. */
   readonly offsets: number;
   private readonly offsetList: readonly (readonly [number, number])[];
@@ -94,7 +104,15 @@ export class StencilGeometry {
     this.maps = maps;
     this.positionsY = Math.floor((options.height - 1 - start) / stride) + 1;
     this.positionsX = Math.floor((options.width - 1 - start) / stride) + 1;
-    this.units = maps * this.positionsY * this.positionsX;
+    this.gridUnits = maps * this.positionsY * this.positionsX;
+    const clones = options.clones ?? [];
+    clones.forEach((source, i) => {
+      if (!Number.isSafeInteger(source) || source < 0 || source >= this.gridUnits) {
+        throw new Error(`Error in StencilGeometry: clones[${i}] must be a grid unit in [0, ${this.gridUnits}), got ${source}.`);
+      }
+    });
+    this.clones = [...clones];
+    this.units = this.gridUnits + clones.length;
     const r = options.radius;
     const list: [number, number][] = [];
     for (let dy = -r; dy <= r; dy += 1) for (let dx = -r; dx <= r; dx += 1) list.push([dy, dx]);
@@ -118,16 +136,26 @@ export class StencilGeometry {
     return this.height * this.width;
   }
 
+  /** The options that rebuild this geometry. */
+  get options(): StencilGeometryOptions {
+    return { height: this.height, width: this.width, radius: this.radius, stride: this.stride, start: this.start, maps: this.maps, clones: this.clones };
+  }
+
+  /** The grid unit behind unit `u`: `u` itself on the grid, the source of a clone. */
+  gridUnitOf(u: number): number {
+    return u < this.gridUnits ? u : (this.clones[u - this.gridUnits] ?? -1);
+  }
+
   /** Grid `(row, column)` of unit `u`'s position. */
   positionOf(u: number): readonly [y: number, x: number] {
     const perMap = this.positionsY * this.positionsX;
-    const local = u % perMap;
+    const local = this.gridUnitOf(u) % perMap;
     return [this.start + Math.floor(local / this.positionsX) * this.stride, this.start + (local % this.positionsX) * this.stride];
   }
 
   /** The feature map of unit `u`. */
   mapOf(u: number): number {
-    return Math.floor(u / (this.positionsY * this.positionsX));
+    return Math.floor(this.gridUnitOf(u) / (this.positionsY * this.positionsX));
   }
 
   /** `(dy, dx)` of offset `o`. */

@@ -15,6 +15,7 @@ import { computeLoss, LOSS_KINDS, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import { binarySearch } from "./warm-cells.js";
 import { ACTIVATIONS, connected, type Activation } from "./sparse-masked-stack.js";
+import type { StencilGeometry } from "./stencil-geometry.js";
 import { StencilLayer, type StencilLayerOptions, type StencilState } from "./stencil-layer.js";
 
 /** Default Adam step size of a stencil net (ADR 0330). */
@@ -38,8 +39,26 @@ export interface StencilNetOptions {
   readonly residualLambda?: number;
   /** Prox-L1 on every stencil weight (C-1; default off), also applied in micro-rollouts. */
   readonly proxL1Lambda?: number;
-  /** Randomness of the readout's initial weights. */
-  readonly rng: Rng;
+  /** Randomness of the readout's initial weights (required unless `initialReadout` is given). */
+  readonly rng?: Rng;
+  /** Initial readout `[units · outputs]` (row-major) and bias `[outputs]` instead of random ones. */
+  readonly initialReadout?: { readonly weights: Float32Array; readonly bias: Float32Array };
+}
+
+/** The parameters of a {@link StencilNet} after a change of its units (see {@link StencilNet.reshaped}). */
+export interface StencilNetParameters {
+  /** The stencil layer's state over the new geometry. */
+  readonly state: StencilState;
+  /** Readout `[units · outputs]`, row-major. */
+  readonly readout: Float32Array;
+}
+
+/** Where each new cell and readout row comes from, so Adam's moments carry over (-1: fresh, zero moments). */
+export interface StencilNetOrigin {
+  /** Old Hot key of each new Hot key. */
+  readonly cellOf: (key: number) => number;
+  /** Old unit of each new unit (its readout row). */
+  readonly unitOf: (unit: number) => number;
 }
 
 const optionsSchema = z.object({
@@ -90,9 +109,15 @@ export class StencilNet implements PlannerModel {
     this.proxLambda = d.proxL1Lambda;
     const units = this.stencil.shape[0];
     const scale = 1 / Math.sqrt(units);
-    const init = Float32Array.from({ length: units * d.outputs }, () => options.rng.normal(0, scale));
+    const initial = options.initialReadout;
+    if (initial !== undefined && (initial.weights.length !== units * d.outputs || initial.bias.length !== d.outputs)) {
+      throw new Error(`Error in StencilNet: initialReadout must have ${units * d.outputs} weights and ${d.outputs} biases, got ${initial.weights.length} and ${initial.bias.length}.`);
+    }
+    const rng = options.rng;
+    if (initial === undefined && rng === undefined) throw new Error("Error in StencilNet: rng is required unless initialReadout is given.");
+    const init = initial?.weights ?? Float32Array.from({ length: units * d.outputs }, () => (rng as Rng).normal(0, scale));
     this.readoutVar = tf.tidy(() => tf.variable(tf.tensor2d(init, [units, d.outputs]), true));
-    this.biasVar = tf.tidy(() => tf.variable(tf.zeros([d.outputs]), true));
+    this.biasVar = tf.tidy(() => tf.variable(initial === undefined ? tf.zeros([d.outputs]) : tf.tensor1d(initial.bias), true));
     this.optimizer = this.makeOptimizer();
   }
 
@@ -315,6 +340,79 @@ export class StencilNet implements PlannerModel {
   setOwnValues(own: Float32Array): void {
     if (own.length !== this.stencil.nnz) throw new Error(`Error in StencilNet.setOwnValues: own must have ${this.stencil.nnz} entries, got ${own.length}.`);
     tf.tidy(() => this.stencil.own.assign(tf.tensor1d(own)));
+  }
+
+  /**
+   * A new net over another geometry (units added or removed: clone-and-halve, ADR 0332) with the same layer
+   * id, depth, budgets, centre capacity and hyper-parameters, the given stencil state and readout, and this
+   * net's readout bias and centres' moments. Adam's moments of the stencil cells and readout rows are carried
+   * over through `origin` (fresh cells and rows start at zero moments), and the step count too, so training
+   * continues where it was. This net is left as it was.
+   *
+   * @throws Error naming the field when the state or readout does not fit the geometry.
+   */
+  reshaped(geometry: StencilGeometry, params: StencilNetParameters, origin: StencilNetOrigin): StencilNet {
+    const layer = this.stencil;
+    const outputs = this.readoutVar.shape[1] as number;
+    const next = new StencilNet({
+      layer: { id: layer.id, depth: layer.depth, geometry, seed: { kind: "empty" }, budget: layer.budget, maxCentres: layer.maxCentres },
+      outputs,
+      activation: this.activation,
+      loss: this.lossKind,
+      learningRate: this.learningRate,
+      residualLambda: this.residualLambda,
+      ...(this.proxLambda === undefined ? {} : { proxL1Lambda: this.proxLambda }),
+      initialReadout: { weights: params.readout, bias: Float32Array.from(this.biasVar.dataSync()) },
+    });
+    try {
+      next.stencil.setState(params.state);
+    } catch (error) {
+      next.dispose();
+      throw error;
+    }
+    next.optimizer.dispose();
+    next.optimizer = next.makeOptimizer();
+    next.optimizer.setStepCount(this.optimizer.stepCount);
+    next.trainSteps = this.trainSteps;
+    const oldKeys = layer.hotKeys();
+    const has = this.optimizer.names.includes("own");
+    const ownM = has ? this.optimizer.firstMoment("own").dataSync() : new Float32Array(0);
+    const ownV = has ? this.optimizer.secondMoment("own").dataSync() : new Float32Array(0);
+    const readoutM = this.optimizer.firstMoment("readout").dataSync();
+    const readoutV = this.optimizer.secondMoment("readout").dataSync();
+    const keys = params.state.keys;
+    const m = new Float32Array(keys.length);
+    const v = new Float32Array(keys.length);
+    keys.forEach((key, i) => {
+      const at = binarySearch(oldKeys, origin.cellOf(key));
+      if (at >= 0) {
+        m[i] = ownM[at] as number;
+        v[i] = ownV[at] as number;
+      }
+    });
+    const units = geometry.units;
+    const rm = new Float32Array(units * outputs);
+    const rv = new Float32Array(units * outputs);
+    for (let u = 0; u < units; u += 1) {
+      const from = origin.unitOf(u);
+      if (from < 0 || from >= layer.shape[0]) continue;
+      rm.set(readoutM.subarray(from * outputs, (from + 1) * outputs), u * outputs);
+      rv.set(readoutV.subarray(from * outputs, (from + 1) * outputs), u * outputs);
+    }
+    const state = next.optimizer.stateVariables();
+    tf.tidy(() => {
+      state["m/centres"]?.assign(tf.clone(this.optimizer.firstMoment("centres")));
+      state["v/centres"]?.assign(tf.clone(this.optimizer.secondMoment("centres")));
+      state["m/bias"]?.assign(tf.clone(this.optimizer.firstMoment("bias")));
+      state["v/bias"]?.assign(tf.clone(this.optimizer.secondMoment("bias")));
+      state["m/readout"]?.assign(tf.tensor2d(rm, [units, outputs]));
+      state["v/readout"]?.assign(tf.tensor2d(rv, [units, outputs]));
+      if (keys.length > 0) {
+        state["m/own"]?.assign(tf.tensor1d(m));
+        state["v/own"]?.assign(tf.tensor1d(v));
+      }
+    });
+    return next;
   }
 
   /** Free every tensor. */

@@ -232,8 +232,9 @@ export class StencilPlanner {
     if (!cfg.cooling.enabled || cfg.cooling.maxUnitsPerCycle === 0) return cooled;
     // Quiet stencils: low gradient RMS and low Δ-state against the layer's medians.
     const previous = this.previous.get(layer.id);
-    if (previous === undefined) return cooled;
     const current = layer.stencilMatrix();
+    // No Δ-state yet, or the units changed since the last cycle (a clone was added or re-merged).
+    if (previous?.length !== current.length) return cooled;
     const hot = layer.hotKeys();
     const grown = Array.from({ length: g.units }, (_, u) => Array.from(hot).filter((k) => Math.floor(k / S) === u && g.ringOf(k % S) > 0));
     const units = grown.flatMap((cells, u) => (cells.length > 0 ? [u] : []));

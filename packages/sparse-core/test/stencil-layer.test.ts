@@ -197,6 +197,51 @@ describe.each(["cpu", "wasm"] as const)("StencilLayer on %s", (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("the centres' gradient sums the tied members' cell gradients, and the own values' gradient is theirs (property, finite differences)", () => {
+    const before = tf.memory().numTensors;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), (seed) => {
+        const net = randomNet(seed);
+        const layer = net.stencil;
+        const [units, S] = layer.shape;
+        if (units < 3) {
+          net.dispose();
+          return true;
+        }
+        const k = net.tie([0, 2]);
+        const batch = randomBatch(net, seed + 3);
+        const cell = net.hotGradient(batch, layer.id);
+        const { grads, value } = tf.variableGrads(() => net.loss(batch), [layer.centres, layer.own]);
+        value.dispose();
+        const centreGrad = read(grads[layer.centres.name] as tf.Tensor);
+        const ownGrad = read(grads[layer.own.name] as tf.Tensor);
+        const expected = new Float32Array(layer.maxCentres * S);
+        layer.hotKeys().forEach((key, i) => {
+          if (layer.tieOf(Math.floor(key / S)) === k) expected[k * S + (key % S)] = (expected[k * S + (key % S)] as number) + (cell[i] as number);
+        });
+        // Central difference on the busiest centre entry.
+        const o = Array.from({ length: S }, (_, j) => j).reduce((best, j) => (Math.abs(expected[k * S + j] as number) > Math.abs(expected[k * S + best] as number) ? j : best), 0);
+        const centres = Float32Array.from(layer.centres.dataSync());
+        const h = 1e-2;
+        const lossAt = (delta: number): number => {
+          const shifted = Float32Array.from(centres);
+          shifted[k * S + o] = (shifted[k * S + o] as number) + delta;
+          tf.tidy(() => layer.centres.assign(tf.tensor1d(shifted)));
+          return net.lossValue(batch);
+        };
+        const fd = (lossAt(h) - lossAt(-h)) / (2 * h);
+        lossAt(0);
+        const scale = Math.max(1e-3, ...Array.from(expected, Math.abs));
+        const ok = maxAbsDiff(centreGrad, expected) <= 1e-4 * scale && maxAbsDiff(ownGrad, cell) <= 1e-5 * Math.max(1e-3, ...Array.from(cell, Math.abs)) && Math.abs(fd - (expected[k * S + o] as number)) <= 2e-2 * scale;
+        tf.dispose([batch.x, batch.y]);
+        net.dispose();
+        return ok;
+      }),
+      { numRuns: 10 },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("counts a tied group as one centre plus residual nnz", () => {
     // 3x3 grid, radius 1, stride 1: units 0 and 1 hold the same 3-cell stencil; tying them makes residuals 0.
     const net = new StencilNet({ layer: { geometry: { height: 3, width: 3, radius: 1 }, seed: { kind: "empty" } }, outputs: 2, rng: createRng(1), residualLambda: 0 });

@@ -4,7 +4,7 @@
 import { createRng, tf, type Rank, type Rng, type Tensor2D } from "@tam/tensor-backend";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { StencilDynamics, StencilLayer, StencilNet, StencilPlanner, cosineSimilarity, disposeBatch, stencilFrontier, type Batch, type BatchSource, type StencilEvent } from "../src/index.js";
+import { StencilDynamics, StencilLayer, StencilNet, StencilPlanner, cosineSimilarity, disposeBatch, perRingSimilarity, stencilFrontier, type Batch, type BatchSource, type StencilEvent } from "../src/index.js";
 import { bitEqual, maxAbsDiff, useBackend } from "./helpers/backends.js";
 
 const SIDE = 6;
@@ -258,7 +258,30 @@ describe.each(["cpu", "wasm"] as const)("StencilDynamics on %s", (backend) => {
     tied.dispose();
   });
 
+  it("per-ring similarity (ADR 0334) keeps a shared large centre from hiding opposite outer rings", () => {
+    // Whole-stencil cosine 24.5 / 25.5 = 0.96 (above τ_merge); ring 1 alone: cosine −1.
+    const a = [5, 0.5, -0.5];
+    const b = [5, -0.5, 0.5];
+    const cosine = pair(a, b);
+    expect(cosineSimilarity(stencilOf(cosine.net, 7), stencilOf(cosine.net, 8))).toBeCloseTo(24.5 / 25.5, 6);
+    expect(perRingSimilarity(stencilOf(cosine.net, 7), stencilOf(cosine.net, 8))).toBeCloseTo(-1, 6);
+    expect(new StencilDynamics({}).step(cosine.net, cosine.source).interactingPairs).toBeGreaterThan(0);
+    cosine.dispose();
+    const perRing = pair(a, b);
+    const before = perRing.net.stencil.stencilMatrix();
+    const report = new StencilDynamics({ similarity: "per-ring" }).step(perRing.net, perRing.source);
+    expect(report.interactingPairs).toBe(0);
+    expect(report.attracted + report.repelled + report.events.length).toBe(0);
+    expect(maxAbsDiff(before, perRing.net.stencil.stencilMatrix())).toBe(0);
+    perRing.dispose();
+    // Rings used by one stencil only count as 0; unused rings are skipped.
+    expect(perRingSimilarity([1, 0, 0, 0, 0, 0, 0, 0, 0], [2, 0, 0, 0, 0, 0, 0, 0, 0])).toBeCloseTo(1, 6);
+    expect(perRingSimilarity([1, 1, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 0])).toBe(0);
+    expect(() => perRingSimilarity([1, 2], [1, 2])).toThrow(/\(2R\+1\)² entries, got 2 and 2/);
+  });
+
   it("rejects bad configs by field", () => {
+    expect(() => new StencilDynamics({ similarity: "ring" as never })).toThrow(/config.similarity/);
     expect(() => new StencilDynamics({ attachThreshold: 0.99, mergeThreshold: 0.9 })).toThrow(/config.attachThreshold: attachThreshold must be <= mergeThreshold/);
     expect(() => new StencilDynamics({ momentum: 1 })).toThrow(/config.momentum/);
     expect(() => new StencilPlanner({ maxCommitsPerUnit: 3 })).toThrow(/config.maxCommitsPerUnit/);

@@ -1,33 +1,39 @@
 /**
  * Scenario `sparse-stencils`: perceptron-local stencils ("innate convolution") on shifted MNIST digits
- * (@tam/sparse-core; seed 002 L1515-1530, L1556-1560, L1791-1832; SEED-INVENTORY §3.13-§3.14; ADR 0330).
+ * (@tam/sparse-core; seed 002 L1515-1530, L1556-1560, L1791-1832; SEED-INVENTORY §3.13-§3.14; ADR 0330, 0332, 0333).
  *
  * Digits from the `mnist` package are averaged 2x2 (28 → 14) and pasted at a random offset into a blank
  * canvas (translation-invariant task: the class does not depend on where the digit sits). A layer of
  * stencil units on a strided grid, identity-seeded (each unit reads its centre pixel), grows rings and arms
  * through the stencil planner's Warm → Hot cycle; the stencil dynamics pull similar stencils together and
- * soft-tie them into a few shared centre kernels. The baseline is a fixed convolution (tfjs `conv2d`: one
- * dense 5x5 kernel per map, the same unit grid, activation and readout), trained the same way.
+ * soft-tie them into a few shared centre kernels; every `splitEvery` steps the most overloaded unit is split by
+ * clone-and-halve and kept or re-merged after a window. Baselines, trained the same way on the same batches:
+ * the same stencils never grown, the same stencils fully grown from step 0, and a fixed convolution (tfjs
+ * `conv2d`: one dense 5x5 kernel per map, the same unit grid, activation and readout).
  * Checked: exact pass-through at init, stencils emerge by rings/arms, they tie into a few shared kernels with
- * the tied units' weights unchanged at every tie, the tied accounting (centre + residual nnz), and accuracy vs nnz
- * against the convolution.
+ * the tied units' weights unchanged at every tie, the tied accounting (centre + residual nnz), splits preserve
+ * the function and are decided by evidence, and accuracy vs nnz against the three baselines (ADR 0333).
  */
 import { createRequire } from "node:module";
 import { AdamWithMoments, createRng, tf, type Rank, type Rng, type Tensor2D, type Tensor4D, type Variable } from "@tam/tensor-backend";
-import { StencilDynamics, StencilNet, StencilPlanner, computeLoss, disposeBatch, type Batch, type BatchSource, type StencilEvent } from "@tam/sparse-core";
+import { StencilCloneSplitPlanner, StencilDynamics, StencilNet, StencilPlanner, computeLoss, disposeBatch, type Batch, type BatchSource, type StencilCloneTrial, type StencilEvent } from "@tam/sparse-core";
 import { z } from "zod";
 import { defineScenario, type Check, type SeedResult, type SeriesPoint } from "../scenario.js";
 
 /** A tie must keep the tied units' weights to float32 rounding: max |Δw| / max(1, |w|). */
 const TIE_PRESERVATION_TOLERANCE = 1e-5;
 
+/** A split must not move the output: max |Δlogit| / max(1, |logit|) at the split (float32 rounding). */
+const SPLIT_PRESERVATION_TOLERANCE = 1e-5;
+
 /** Grown stencils must beat the never-grown (identity-seeded, subsampled-pixel) control by this much accuracy. */
 const GROWTH_GAIN_POINTS = 0.05;
 /**
- * ... and stay within this much of the fixed convolution, which has a full dense 5x5 kernel per map from step 0
- * and shares it across positions (stencils start as one pixel and share only once tied; ADR 0330).
+ * ... and stay within this much of the fixed convolution (mean over seeds). The rule (ADR 0333), declared before
+ * seeds 4-6 were run: the mean gap on seeds 1-3 (6.0 points at the quick size) plus two standard errors of the
+ * difference of two 3-seed means (2 · 3.4 · √(2/3) = 5.6 points), rounded up to a whole point.
  */
-const CONV_GAP_POINTS = 0.08;
+const CONV_GAP_POINTS = 0.12;
 
 const configSchema = z
   .object({
@@ -49,6 +55,10 @@ const configSchema = z
     commitsPerCycle: z.number().int().min(1).default(6),
     shortlistSize: z.number().int().min(1).default(10),
     evalEvery: z.number().int().min(1).default(100),
+    /** Steps between stencil clone-and-halve trials (a trial starts only when its window fits before the end). */
+    splitEvery: z.number().int().min(1).default(100),
+    /** Training steps of a split before its keep/re-merge decision. */
+    splitWindow: z.number().int().min(1).default(50),
   })
   .strict()
   .refine((c) => c.canvas >= 14, { message: "canvas must be >= 14", path: ["canvas"] });
@@ -183,7 +193,7 @@ export const sparseStencilsScenario = defineScenario({
     const planStream = root.fork("planner");
     const source: BatchSource = { next: () => shiftedBatch(train, planStream, config.batchSize, config.canvas) };
     const events: StencilEvent[] = [];
-    const net = new StencilNet({
+    let net = new StencilNet({
       layer: { geometry: { height: config.canvas, width: config.canvas, radius: config.radius, stride: config.stride, start: 1, maps: config.maps }, seed: { kind: "identity" }, budget: { structCap: config.structCap }, maxCentres: config.maxCentres },
       outputs: 10,
       learningRate: config.learningRate,
@@ -196,13 +206,25 @@ export const sparseStencilsScenario = defineScenario({
       learningRate: config.learningRate,
       rng: root.fork("readout"),
     });
+    // Ceiling of growth: every in-grid cell of every stencil Hot from step 0 (a locally connected layer, untied).
+    const local = new StencilNet({
+      layer: { geometry: { height: config.canvas, width: config.canvas, radius: config.radius, stride: config.stride, start: 1, maps: config.maps }, seed: { kind: "identity" } },
+      outputs: 10,
+      learningRate: config.learningRate,
+      rng: root.fork("readout"),
+    });
     const g = net.stencil.geometry;
+    const allCells = Array.from({ length: g.units * g.offsets }, (_, key) => key).filter((key) => key % g.offsets !== 0 && g.inGrid(key));
+    local.commitCells(local.stencil.id, Int32Array.from(allCells), new Float32Array(allCells.length));
     const conv = new ConvBaseline(config, root.fork("conv"), g.units);
+    const splitter = new StencilCloneSplitPlanner({ windowSteps: config.splitWindow }, { onEvent: (e) => events.push(e) });
+    const splitRng = root.fork("split");
+    let trial: StencilCloneTrial | undefined;
     const planner = new StencilPlanner({ maxCommitsPerCycle: config.commitsPerCycle, shortlistSize: config.shortlistSize }, { onEvent: (e) => events.push(e) });
     let tieWorst = 0;
     let ties = 0;
     const dynamics = new StencilDynamics({}, { onEvent: (e) => events.push(e) });
-    const series: Record<string, SeriesPoint[]> = { stencilAccuracy: [], convAccuracy: [], seedOnlyAccuracy: [], stencilActiveNnz: [], stencilUntiedNnz: [], convNnz: [], hotCells: [], liveCentres: [], tiedUnits: [] };
+    const series: Record<string, SeriesPoint[]> = { stencilAccuracy: [], convAccuracy: [], seedOnlyAccuracy: [], localAccuracy: [], stencilUnits: [], stencilActiveNnz: [], stencilUntiedNnz: [], convNnz: [], hotCells: [], liveCentres: [], tiedUnits: [] };
     const eps = planner.config.epsilon;
     try {
       // Identity seed: every unit reads exactly its centre pixel.
@@ -210,18 +232,21 @@ export const sparseStencilsScenario = defineScenario({
       const pixels = tf.gather(test.x, tf.tensor1d(Int32Array.from({ length: g.units }, (_, u) => g.pixelOf(u, 0)), "int32"), 1);
       const passThroughExact = Number(tf.tidy(() => tf.all(tf.equal(h, pixels)).dataSync()[0]) === 1);
       tf.dispose([h, pixels]);
+      const tiedCount = (): number => Array.from({ length: net.stencil.shape[0] }, (_, u) => net.stencil.tieOf(u)).filter((k) => k >= 0).length;
       const record = (step: number): void => {
         const counters = net.stencil.counters(eps);
         const lit = net.stencil.hotValues().filter((v) => Math.abs(v) > eps).length;
         series["stencilAccuracy"]?.push({ step, value: net.accuracy(test) });
         series["convAccuracy"]?.push({ step, value: conv.accuracy(test) });
         series["seedOnlyAccuracy"]?.push({ step, value: seedOnly.accuracy(test) });
+        series["localAccuracy"]?.push({ step, value: local.accuracy(test) });
+        series["stencilUnits"]?.push({ step, value: net.stencil.shape[0] });
         series["stencilActiveNnz"]?.push({ step, value: counters.cActive });
         series["stencilUntiedNnz"]?.push({ step, value: lit });
         series["convNnz"]?.push({ step, value: conv.nnz });
         series["hotCells"]?.push({ step, value: counters.cStruct });
         series["liveCentres"]?.push({ step, value: net.stencil.liveCentres().length });
-        series["tiedUnits"]?.push({ step, value: Array.from({ length: g.units }, (_, u) => net.stencil.tieOf(u)).filter((k) => k >= 0).length });
+        series["tiedUnits"]?.push({ step, value: tiedCount() });
       };
       record(0);
       for (let step = 1; step <= config.steps; step += 1) {
@@ -229,7 +254,19 @@ export const sparseStencilsScenario = defineScenario({
         net.trainStep(b).dispose();
         conv.trainStep(b);
         seedOnly.trainStep(b).dispose();
+        local.trainStep(b).dispose();
         disposeBatch(b);
+        // Clone-and-halve (ADR 0332): split the most overloaded unit, train the split net for the window, keep or re-merge.
+        if (trial !== undefined && splitter.ready(trial)) {
+          net = splitter.decide(trial, source).net;
+          trial = undefined;
+        } else if (trial === undefined && step % config.splitEvery === 0 && step + config.splitWindow <= config.steps) {
+          trial = splitter.begin(net, source, splitRng.fork(`step${step}`));
+          if (trial !== undefined) {
+            net.dispose();
+            net = trial.net;
+          }
+        }
         if (step % config.cycleEvery === 0) planner.runCycle(net, source);
         if (step % config.dynamicsEvery === 0) {
           const stencilBefore = net.stencil.stencilMatrix();
@@ -254,7 +291,10 @@ export const sparseStencilsScenario = defineScenario({
       const counters = net.stencil.counters(eps);
       const hot = net.stencil.hotKeys();
       const centres = net.stencil.liveCentres();
-      const tied = Array.from({ length: g.units }, (_, u) => net.stencil.tieOf(u)).filter((k) => k >= 0).length;
+      const tied = tiedCount();
+      const units = net.stencil.shape[0];
+      const splits = events.filter((e) => e.type === "stencil-clone-split");
+      const logitScale = tf.tidy(() => tf.max(tf.abs(net.forward(test.x))).dataSync()[0] as number);
       const commits = events.filter((e) => e.type === "stencil-commit");
       const maxRing = Math.max(0, ...Array.from(hot, (k) => g.ringOf(k % g.offsets)));
       const final: Record<string, number> = {
@@ -265,9 +305,17 @@ export const sparseStencilsScenario = defineScenario({
         stencilUntiedNnz: net.stencil.hotValues().filter((v) => Math.abs(v) > eps).length,
         convNnz: conv.nnz,
         hotCells: counters.cStruct,
-        meanCellsPerUnit: counters.cStruct / g.units,
+        meanCellsPerUnit: counters.cStruct / units,
         maxRing,
-        units: g.units,
+        units,
+        gridUnits: g.units,
+        localAccuracy: local.accuracy(test),
+        localNnz: local.stencil.nnz,
+        splits: splits.length,
+        splitsKept: events.filter((e) => e.type === "stencil-clone-keep").length,
+        splitsRemerged: events.filter((e) => e.type === "stencil-clone-remerge").length,
+        maxSplitRelativeChange: Math.max(0, ...splits.map((e) => (e.type === "stencil-clone-split" ? e.exactPreservationError : 0))) / Math.max(1, logitScale),
+        maxNoisySplitRelativeChange: Math.max(0, ...splits.map((e) => (e.type === "stencil-clone-split" ? e.preservationError : 0))) / Math.max(1, logitScale),
         ringCommits: commits.filter((e) => e.type === "stencil-commit" && e.shape === "ring").length,
         armCommits: commits.filter((e) => e.type === "stencil-commit" && e.shape === "arm").length,
         cooledCells: events.reduce((s, e) => s + (e.type === "stencil-cool" ? e.keys.length : 0), 0),
@@ -282,6 +330,7 @@ export const sparseStencilsScenario = defineScenario({
     } finally {
       net.dispose();
       seedOnly.dispose();
+      local.dispose();
       conv.dispose();
       disposeBatch(test);
     }
@@ -291,6 +340,9 @@ export const sparseStencilsScenario = defineScenario({
     const all = (pred: (r: SeedResult) => boolean): boolean => results.length > 0 && results.every(pred);
     const f = (r: SeedResult, key: string): number => r.final[key] ?? Number.NaN;
     const mean = (value: (r: SeedResult) => number): number => results.reduce((s, r) => s + value(r), 0) / results.length;
+    // Accuracy on the straight line from the never-grown layer (one cell per unit) to the fully grown one, at the stencils' Hot cells.
+    const proportional = (r: SeedResult): number =>
+      f(r, "seedOnlyAccuracy") + ((f(r, "localAccuracy") - f(r, "seedOnlyAccuracy")) * (f(r, "hotCells") - f(r, "gridUnits"))) / (f(r, "localNnz") - f(r, "gridUnits"));
     return [
       {
         name: "identity-seeded stencils are an exact pass-through at init",
@@ -317,15 +369,28 @@ export const sparseStencilsScenario = defineScenario({
         pass: all((r) => f(r, "stencilActiveNnz") < f(r, "stencilUntiedNnz")),
       },
       {
-        name: "accuracy vs nnz: grown stencils beat never-grown ones and come close to a fixed convolution",
-        expected: `mean over seeds: stencil accuracy >= never-grown stencils + ${GROWTH_GAIN_POINTS * 100} points and >= the convolution's − ${CONV_GAP_POINTS * 100} points; nnz reported`,
-        observed: `stencils [${perSeed("stencilAccuracy", 3)}] at C_active [${perSeed("stencilActiveNnz", 4)}]; never grown [${perSeed("seedOnlyAccuracy", 3)}] at [${perSeed("units", 3)}]; convolution [${perSeed("convAccuracy", 3)}] at [${perSeed("convNnz", 3)}] shared kernel weights`,
-        pass: results.length > 0 && mean((r) => f(r, "stencilAccuracy") - f(r, "seedOnlyAccuracy")) >= GROWTH_GAIN_POINTS && mean((r) => f(r, "stencilAccuracy") - f(r, "convAccuracy")) >= -CONV_GAP_POINTS,
+        name: "stencil clone-and-halve preserves the function and is kept or re-merged by evidence",
+        expected: `>= 1 split per seed, each decided (keep or re-merge) after its window; output change of each split without its antithetic noise <= ${SPLIT_PRESERVATION_TOLERANCE} relative to max(1, |logit|) (with the noise: reported)`,
+        observed: `splits [${perSeed("splits", 2)}], kept [${perSeed("splitsKept", 2)}], re-merged [${perSeed("splitsRemerged", 2)}], worst change [${perSeed("maxSplitRelativeChange", 2)}], with noise [${perSeed("maxNoisySplitRelativeChange", 2)}]`,
+        pass: all((r) => f(r, "splits") >= 1 && f(r, "splitsKept") + f(r, "splitsRemerged") === f(r, "splits") && f(r, "maxSplitRelativeChange") <= SPLIT_PRESERVATION_TOLERANCE),
+      },
+      {
+        name: "accuracy vs nnz: grown stencils beat never-grown ones and a proportional share of the fully grown layer",
+        expected: `mean over seeds: stencil accuracy >= never-grown + ${GROWTH_GAIN_POINTS * 100} points, and >= the line from never-grown (one cell per unit) to fully grown (every in-grid cell Hot) at the stencils' Hot cells`,
+        observed: `stencils [${perSeed("stencilAccuracy", 3)}] at Hot cells [${perSeed("hotCells", 4)}] (C_active [${perSeed("stencilActiveNnz", 4)}]); never grown [${perSeed("seedOnlyAccuracy", 3)}] at [${perSeed("gridUnits", 3)}]; fully grown [${perSeed("localAccuracy", 3)}] at [${perSeed("localNnz", 4)}]; line at the stencils' cells [${results.map((r) => proportional(r).toPrecision(3)).join(", ")}]`,
+        pass: results.length > 0 && mean((r) => f(r, "stencilAccuracy") - f(r, "seedOnlyAccuracy")) >= GROWTH_GAIN_POINTS && mean((r) => f(r, "stencilAccuracy") - proportional(r)) >= 0,
+      },
+      {
+        name: "accuracy vs nnz against the fixed convolution",
+        expected: `mean over seeds: stencil accuracy >= the convolution's − ${CONV_GAP_POINTS * 100} points (allowance from the rule in ADR 0333); the convolution's shared kernel weights and compute paths reported`,
+        observed: `stencils [${perSeed("stencilAccuracy", 3)}] at C_active [${perSeed("stencilActiveNnz", 4)}]; convolution [${perSeed("convAccuracy", 3)}] at [${perSeed("convNnz", 3)}] shared weights, [${perSeed("localNnz", 4)}] paths; mean gap ${(mean((r) => f(r, "stencilAccuracy") - f(r, "convAccuracy")) * 100).toFixed(1)} points`,
+        pass: results.length > 0 && mean((r) => f(r, "stencilAccuracy") - f(r, "convAccuracy")) >= -CONV_GAP_POINTS,
       },
     ];
   },
   charts: [
-    { title: "Test accuracy: grown stencils, never-grown stencils, fixed convolution", series: ["stencilAccuracy", "seedOnlyAccuracy", "convAccuracy"], yLabel: "accuracy" },
+    { title: "Test accuracy: grown stencils, never-grown stencils, fully grown stencils, fixed convolution", series: ["stencilAccuracy", "seedOnlyAccuracy", "localAccuracy", "convAccuracy"], yLabel: "accuracy" },
+    { title: "Stencil units (clone-and-halve)", series: ["stencilUnits"], yLabel: "units" },
     { title: "nnz: stencils (tied accounting, lit cells) vs convolution kernels", series: ["stencilActiveNnz", "stencilUntiedNnz", "convNnz"], yLabel: "nnz" },
     { title: "Shared kernels", series: ["liveCentres", "tiedUnits"], yLabel: "count" },
     { title: "Hot stencil cells", series: ["hotCells"], yLabel: "C_struct" },
