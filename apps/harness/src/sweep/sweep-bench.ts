@@ -39,7 +39,7 @@ import { runSweep } from "./sweep-run.js";
  * parallel; with jobs of this size it is a small part of a sweep, as in real sweeps.
  */
 const SCENARIO = "epistemic-policies";
-const SETTINGS = ["budgetWells=160000", "maxCycles=400000"];
+const SETTINGS = ["budgetWells=320000", "maxCycles=400000"];
 const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
 const WORKERS = [1, 2] as const;
 const REPEATS = 3;
