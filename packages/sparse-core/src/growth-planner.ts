@@ -96,6 +96,11 @@ export const plannerConfigSchema = z
     allowDisplacement: z.boolean().default(true),
     /** Which Hot cells a displacement removes first (after unlit ones): lowest Taylor score or lowest |w| (ADR 0306). */
     displacementRanking: z.enum(["taylor", "magnitude"]).default("taylor"),
+    /**
+     * At the cap, displace idle Hot cells (toggle-mask gradient exactly 0 on all m SNR batches: no signal
+     * reaches them, e.g. the fan-in of a unit with no fan-out) right after the unlit ones (ADR 0307).
+     */
+    displaceIdleFirst: z.boolean().default(false),
     /** Relaxed probe regime (seed L1163): allowed by the flag, switched on only by the measured gap. */
     relaxed: z
       .object({
@@ -254,6 +259,7 @@ export class GrowthPlanner {
     const perBatch = withBatches(source, "snr", cfg.snrBatches, (batches) => batches.map((b) => model.toggleMaskGradient(b, object.id)));
     const gradients: FrontierGradients = { shape: object.shape, perBatch };
     const hotKeys = object.hotKeys();
+    const idleKeys = cfg.displaceIdleFirst ? hotKeys.filter((key) => perBatch.every((g) => g[key] === 0)) : new Int32Array(0);
     const regions = generateFrontier(object.id, gradients, hotKeys, rng.fork("frontier"), {
       kinds: cfg.frontier.kinds,
       ...optional("gradientSeeds", cfg.frontier.gradientSeeds),
@@ -315,7 +321,7 @@ export class GrowthPlanner {
           skip("overlap");
           continue;
         }
-        if (!this.commitWithRoom(model, object, candidate, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, false)) {
+        if (!this.commitWithRoom(model, object, candidate, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, false, idleKeys)) {
           skip("budget");
           continue;
         }
@@ -334,7 +340,7 @@ export class GrowthPlanner {
             .sort((a, b) => b.snr - a.snr)
             .slice(0, MAX_HELPER_COMMITS)
             .find((c) => c.winRate === 1 && c.meanGain > 0 && !taken.some((t) => sharedKeys(t.keys, c.region.keys) > 0));
-          if (helper !== undefined && this.commitWithRoom(model, object, helper, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, true)) {
+          if (helper !== undefined && this.commitWithRoom(model, object, helper, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, true, idleKeys)) {
             taken.push(helper.region);
             committed += 1;
             helped = true;
@@ -366,6 +372,7 @@ export class GrowthPlanner {
     evalBatches: readonly Batch[],
     baseEvalLosses: readonly number[],
     helper: boolean,
+    idleKeys: Int32Array,
   ): boolean {
     const cfg = this.config;
     const base = { cycle, objectId: object.id, depth: object.depth };
@@ -377,11 +384,12 @@ export class GrowthPlanner {
     const size = candidate.region.keys.length;
     let displaced: { keys: Int32Array; scores: number[] } | undefined;
     if (size > room) {
+      const needed = size - Math.max(0, room);
       if (!cfg.allowDisplacement || size > object.budget.structCap) return false;
       const protectedKeys = sortedUnique(Int32Array.from(taken.flatMap((t) => Array.from(t.keys))));
-      displaced = this.weakest(model, object, size - Math.max(0, room), protectedKeys, cfg.displacementRanking);
+      displaced = this.weakest(model, object, needed, protectedKeys, cfg.displacementRanking, idleKeys);
       const cost = displaced.scores.reduce((a, b) => a + b, 0);
-      if (displaced.keys.length < size - Math.max(0, room) || !(candidate.meanGain > cost)) return false;
+      if (displaced.keys.length < needed || !(candidate.meanGain > cost)) return false;
     }
     if (displaced !== undefined) {
       model.removeCells(object.id, displaced.keys);
@@ -421,15 +429,20 @@ export class GrowthPlanner {
     }
   }
 
-  /** The `count` weakest Hot cells: unlit first (by key), then ascending Taylor (or |w|); never `protectedKeys`. */
-  private weakest(model: PlannerModel, object: GrowthObject, count: number, protectedKeys: Int32Array, ranking: "taylor" | "magnitude" = "taylor"): { keys: Int32Array; scores: number[] } {
+  /**
+   * The `count` weakest Hot cells: unlit first (by key), then `idleKeys` (sorted; by key), then ascending
+   * Taylor (or |w|); never `protectedKeys`. Unlit and idle cells are charged a score of 0.
+   */
+  private weakest(model: PlannerModel, object: GrowthObject, count: number, protectedKeys: Int32Array, ranking: "taylor" | "magnitude" = "taylor", idleKeys: Int32Array = new Int32Array(0)): { keys: Int32Array; scores: number[] } {
     const keys = object.hotKeys();
     const values = object.hotValues();
     const eps = this.config.epsilon;
     const free = (key: number): boolean => binarySearch(protectedKeys, key) < 0;
     const unlit = Array.from(keys).filter((key, i) => Math.abs(values[i] as number) <= eps && free(key));
-    const lit = (ranking === "taylor" ? pruneRanking : magnitudeRanking)(values, model.secondMoment(object.id), keys, eps).filter((e) => free(e.key));
-    const chosen = [...unlit.map((key) => ({ key, score: 0 })), ...lit].slice(0, count);
+    const idle = (key: number): boolean => binarySearch(idleKeys, key) >= 0;
+    const idleLit = Array.from(keys).filter((key, i) => Math.abs(values[i] as number) > eps && idle(key) && free(key));
+    const lit = (ranking === "taylor" ? pruneRanking : magnitudeRanking)(values, model.secondMoment(object.id), keys, eps).filter((e) => free(e.key) && !idle(e.key));
+    const chosen = [...[...unlit, ...idleLit].map((key) => ({ key, score: 0 })), ...lit].slice(0, count);
     const order = chosen.map((c) => c.key);
     return { keys: sortedUnique(Int32Array.from(order)), scores: chosen.map((c) => c.score) };
   }

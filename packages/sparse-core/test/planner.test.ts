@@ -1,11 +1,11 @@
 // The growth planner (seed 002 L1248-1253, L1334-1341, L1607; SEED-INVENTORY H002-F): it recovers a
 // sparse teacher's support from an empty layer; ≤ 2 commits per object per cycle; caps never exceeded;
 // prune only when over budget; probes leave the base bit-identical; same seed, same result; no leaks.
-import { createRng, tf, type Tensor1D } from "@tam/tensor-backend";
+import { createRng, tf, type Rank, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { GrowthPlanner, SparseMaskedStack, disposeBatch, makeRegion, microRollout, type PlannerEvent, type PlannerModel } from "../src/index.js";
+import { GrowthPlanner, SparseMaskedStack, disposeBatch, makeRegion, microRollout, type Batch, type PlannerEvent, type PlannerModel } from "../src/index.js";
 import { TEST_BACKENDS, bitEqual, useBackend } from "./helpers/backends.js";
 import { makeTeacher, teacherSource } from "./helpers/teacher.js";
 
@@ -128,6 +128,30 @@ describe("GrowthPlanner invariants (random teachers, caps and schedules)", () =>
     };
     expect(victims("taylor")).toEqual([1]);
     expect(victims("magnitude")).toEqual([0]);
+  });
+
+  it("with displaceIdleFirst, displaces Hot cells that no gradient reaches before the smallest |w| (ADR 0307)", () => {
+    // y = x₂ and x₃ ≡ 0: Hot cell 3 (|w| 0.9) is idle (zero gradient on every batch), cell 0 (|w| 0.2) is not.
+    const victims = (displaceIdleFirst: boolean): number[] => {
+      const rng = createRng(7);
+      const mask = tf.tensor2d([[1, 1, 1, 0]]);
+      const batch = (): Batch =>
+        tf.tidy(() => {
+          const x = tf.mul<Tensor2D>(tf.randomNormal<Rank.R2>([32, 4], 0, 1, "float32", rng.nextSeed()), mask);
+          return { x, y: tf.slice(x, [0, 2], [32, 1]) };
+        });
+      const net = new SparseMaskedStack({ layers: [{ inFeatures: 4, outFeatures: 1, base: { kind: "zero" }, budget: { structCap: 2 }, initial: { keys: Int32Array.of(0, 3), values: Float32Array.of(0.2, 0.9) } }] });
+      const events: PlannerEvent[] = [];
+      const config = { frontier: { kinds: ["cell" as const] }, probeLearningRate: 0.05, maxCommitsPerObject: 1, help: { enabled: false }, displacementRanking: "magnitude" as const, displaceIdleFirst };
+      new GrowthPlanner(config, { onEvent: (e) => events.push(e) }).runCycle(net, { next: batch }, rng.fork("cycle"));
+      expect(events.some((e) => e.type === "commit" && e.region.keys.includes(2))).toBe(true);
+      const displaced = events.flatMap((e) => (e.type === "prune" && e.reason === "displaced" ? e.keys : []));
+      net.dispose();
+      mask.dispose();
+      return displaced;
+    };
+    expect(victims(false)).toEqual([0]);
+    expect(victims(true)).toEqual([3]);
   });
 
   it("prunes by Taylor only when over budget (lowering a cap removes exactly the excess)", () => {

