@@ -33,25 +33,33 @@ export const CLONE_SPLIT_MIN_RELATIVE_GAIN = 0.05;
 /** Default win-rate a kept split's gain must reach across fresh batches (the stability condition, ADR 0320). */
 export const CLONE_SPLIT_MIN_WIN_RATE = 0.75;
 
+/**
+ * The fields every clone-and-split evidence cycle shares (this planner's and the stencil one's): batches,
+ * window, share, noise and the keep rule, with this planner's defaults.
+ */
+export const cloneSplitTrialShape = {
+  /** m: batches behind the overload score (seed L1251). */
+  snrBatches: z.number().int().min(2).default(SNR_BATCHES),
+  /** Fresh batches behind the keep/re-merge ΔLoss (ADR 0302). */
+  evalBatches: z.number().int().min(1).default(EVAL_BATCHES),
+  /** Training steps of the split model before the decision may run. */
+  windowSteps: z.number().int().min(1).default(CLONE_SPLIT_WINDOW_STEPS),
+  /** The original's downstream share (½ = halving). */
+  share: z.number().gt(0).lt(1).default(CLONE_SPLIT_SHARE),
+  /** Std of the antithetic incoming noise (0 = exact twins). */
+  incomingNoiseStd: z.number().min(0).finite().default(CLONE_SPLIT_NOISE_STD),
+  /** Keep only when the mean ΔLoss exceeds this. */
+  minGain: z.number().min(0).default(0),
+  /** Keep only when the mean ΔLoss exceeds this fraction of the re-merged model's mean loss (the clone must earn its tokens). */
+  minRelativeGain: z.number().min(0).default(CLONE_SPLIT_MIN_RELATIVE_GAIN),
+  /** Keep only when at least this fraction of fresh batches show a gain. */
+  minWinRate: z.number().min(0).max(1).default(CLONE_SPLIT_MIN_WIN_RATE),
+};
+
 /** Configuration of {@link CloneSplitPlanner} (zod; every field defaulted). */
 export const cloneSplitConfigSchema = z
   .object({
-    /** m: batches behind the overload score (seed L1251). */
-    snrBatches: z.number().int().min(2).default(SNR_BATCHES),
-    /** Fresh batches behind the keep/re-merge ΔLoss (ADR 0302). */
-    evalBatches: z.number().int().min(1).default(EVAL_BATCHES),
-    /** Training steps of the split stack before {@link CloneSplitPlanner.decide} may run. */
-    windowSteps: z.number().int().min(1).default(CLONE_SPLIT_WINDOW_STEPS),
-    /** The original's downstream share (½ = halving). */
-    share: z.number().gt(0).lt(1).default(CLONE_SPLIT_SHARE),
-    /** Std of the antithetic incoming noise (0 = exact twins). */
-    incomingNoiseStd: z.number().min(0).finite().default(CLONE_SPLIT_NOISE_STD),
-    /** Keep only when the mean ΔLoss exceeds this. */
-    minGain: z.number().min(0).default(0),
-    /** Keep only when the mean ΔLoss exceeds this fraction of the re-merged stack's mean loss (the clone must earn its tokens). */
-    minRelativeGain: z.number().min(0).default(CLONE_SPLIT_MIN_RELATIVE_GAIN),
-    /** Keep only when at least this fraction of fresh batches show a gain. */
-    minWinRate: z.number().min(0).max(1).default(CLONE_SPLIT_MIN_WIN_RATE),
+    ...cloneSplitTrialShape,
     /** Hidden layers to consider (default: every layer that has a next layer). */
     layers: z.array(z.string()).optional(),
   })

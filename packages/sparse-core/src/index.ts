@@ -147,6 +147,7 @@ export {
   CLONE_SPLIT_WINDOW_STEPS,
   CloneSplitPlanner,
   cloneSplitConfigSchema,
+  cloneSplitTrialShape,
   type CloneSplitConfig,
   type CloneSplitConfigInput,
   type CloneSplitDecision,

@@ -14,8 +14,7 @@
 import type { Rng, Tensor2D } from "@tam/tensor-backend";
 import { z } from "zod";
 
-import { CLONE_SPLIT_MIN_WIN_RATE, CLONE_SPLIT_NOISE_STD, CLONE_SPLIT_WINDOW_STEPS } from "./clone-split-planner.js";
-import { EVAL_BATCHES, SNR_BATCHES } from "./constants.js";
+import { cloneSplitTrialShape } from "./clone-split-planner.js";
 import { disposeBatch, type Batch } from "./loss.js";
 import { gainStatistics } from "./micro-rollout.js";
 import type { BatchSource } from "./planner-model.js";
@@ -32,25 +31,17 @@ export const STENCIL_CLONE_MIN_RELATIVE_GAIN = 0.005;
 /** Default trials before a re-merged unit may be nominated again (ADR 0332). */
 export const STENCIL_CLONE_RETRY_AFTER = 4;
 
-/** Configuration of {@link StencilCloneSplitPlanner} (zod; every field defaulted). */
+/**
+ * Configuration of {@link StencilCloneSplitPlanner} (zod; every field defaulted): the fields of
+ * `cloneSplitTrialShape` with the stencil defaults for `share` and `minRelativeGain`, plus `retryAfter`.
+ */
 export const stencilCloneSplitConfigSchema = z
   .object({
-    /** m: batches behind the overload score (seed L1251). */
-    snrBatches: z.number().int().min(2).default(SNR_BATCHES),
-    /** Fresh batches behind the keep/re-merge ΔLoss (ADR 0302). */
-    evalBatches: z.number().int().min(1).default(EVAL_BATCHES),
-    /** Training steps of the split net before {@link StencilCloneSplitPlanner.decide} may run. */
-    windowSteps: z.number().int().min(1).default(CLONE_SPLIT_WINDOW_STEPS),
+    ...cloneSplitTrialShape,
     /** The original's downstream share (½ = halving). */
     share: z.number().gt(0).lt(1).default(STENCIL_CLONE_SHARE),
-    /** Std of the antithetic noise on the twins' stencils (0 = exact twins). */
-    incomingNoiseStd: z.number().min(0).finite().default(CLONE_SPLIT_NOISE_STD),
-    /** Keep only when the mean ΔLoss exceeds this. */
-    minGain: z.number().min(0).default(0),
     /** Keep only when the mean ΔLoss exceeds this fraction of the re-merged net's mean loss. */
     minRelativeGain: z.number().min(0).default(STENCIL_CLONE_MIN_RELATIVE_GAIN),
-    /** Keep only when at least this fraction of fresh batches show a gain. */
-    minWinRate: z.number().min(0).max(1).default(CLONE_SPLIT_MIN_WIN_RATE),
     /** Trials before a re-merged unit may be nominated again. */
     retryAfter: z.number().int().min(0).default(STENCIL_CLONE_RETRY_AFTER),
   })
