@@ -9,7 +9,7 @@ import { WORLD_RULE_COUNT } from "./equivalent-world.js";
 import type { FactoredActorConfig } from "./factored-actor.js";
 
 /** Dimension fields of the actor's config, filled from a world. */
-type WorldDimensions = "startDim" | "policyObsDim" | "tubeObsDim" | "actionDim" | "horizonSteps" | "stateDim";
+export type WorldDimensions = "startDim" | "policyObsDim" | "tubeObsDim" | "actionDim" | "horizonSteps" | "stateDim";
 
 /**
  * An actor config for `world` plus `options`.

@@ -52,7 +52,8 @@ export const DEFAULT_ROTATION_RAD = Math.PI / 2;
 /** Default shift of the `shifted-rules` world: its rule k is canonical rule (k + shift) mod 4 (ADR 0604). */
 export const DEFAULT_RULE_SHIFT = 1;
 
-const optionsSchema = z
+/** Options of an {@link EquivalentWorld} (zod; every field defaulted). */
+export const equivalentWorldOptionsSchema = z
   .object({
     horizonSteps: z.number().int().min(1).max(64).default(DEFAULT_WORLD_HORIZON),
     ruleNoiseStd: z.array(z.number().finite().min(0)).length(WORLD_RULE_COUNT).default([...DEFAULT_RULE_NOISE_STD]),
@@ -64,7 +65,7 @@ const optionsSchema = z
   .strict();
 
 /** Options of {@link EquivalentWorld}; every field has a default. */
-export type EquivalentWorldOptions = z.input<typeof optionsSchema>;
+export type EquivalentWorldOptions = z.input<typeof equivalentWorldOptionsSchema>;
 
 /**
  * A batch of canonical episodes (the "rule seed" shared by matched episodes): start, rule, current and
@@ -139,7 +140,7 @@ export class EquivalentWorld {
   /** State dimension D. */
   readonly stateDim = WORLD_STATE_DIM;
   /** Validated options. */
-  readonly options: Readonly<z.output<typeof optionsSchema>>;
+  readonly options: Readonly<z.output<typeof equivalentWorldOptionsSchema>>;
   /** The state transform from canonical coordinates, row-major 2×2 (orthogonal). */
   readonly transform: readonly [number, number, number, number];
 
@@ -150,7 +151,7 @@ export class EquivalentWorld {
     if (!(WORLD_KINDS as readonly string[]).includes(kind)) {
       throw new Error(`Error in EquivalentWorld: kind must be one of ${WORLD_KINDS.join(", ")}, got ${String(kind)}.`);
     }
-    const parsed = optionsSchema.safeParse(options);
+    const parsed = equivalentWorldOptionsSchema.safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`Error in EquivalentWorld: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);

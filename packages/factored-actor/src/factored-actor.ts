@@ -61,7 +61,8 @@ const priceSchema = z
   })
   .strict();
 
-const configSchema = z
+/** Configuration of a {@link FactoredActor} (zod; every field but the dimensions defaulted). */
+export const factoredActorConfigSchema = z
   .object({
     /** Independent actors trained side by side (for example one per world). */
     replicas: z.number().int().min(1).max(16).default(1),
@@ -133,9 +134,9 @@ const configSchema = z
   });
 
 /** Configuration of a {@link FactoredActor}: the dimensions are required, everything else has a default. */
-export type FactoredActorConfig = z.input<typeof configSchema>;
+export type FactoredActorConfig = z.input<typeof factoredActorConfigSchema>;
 /** A validated configuration. */
-export type ResolvedActorConfig = z.output<typeof configSchema>;
+export type ResolvedActorConfig = z.output<typeof factoredActorConfigSchema>;
 
 /** Options of {@link FactoredActor.sample}. */
 export interface SampleOptions {
@@ -198,10 +199,10 @@ export interface PolicyOutput {
 let actorInstances = 0;
 
 /** The actor's parameter blocks (one variable each). */
-const PARAM_BLOCKS = ["postW1", "postW2", "polWo", "polWz", "polW2", "polLogStd"] as const;
+const PARAM_BLOCKS = ["postW1", "postW2", "polWo", "polWz", "polW2", "polLogStd"] as const satisfies readonly ActorVariableName[];
 type ParamBlock = (typeof PARAM_BLOCKS)[number];
-/** Names of the trainable variables. */
-type VariableName = ParamBlock | "tubeW1" | "tubeW2" | "tubeReal";
+/** Names of the actor's trainable variables: its parameter blocks and the tube's. */
+export type ActorVariableName = "postW1" | "postW2" | "polWo" | "polWz" | "polW2" | "polLogStd" | "tubeW1" | "tubeW2" | "tubeReal";
 
 /**
  * The factored actor.
@@ -232,7 +233,7 @@ export class FactoredActor {
   readonly intentStats: RunningIntentStats;
   /** Training history. */
   readonly history = new ActorHistory();
-  private readonly vars: Record<Exclude<VariableName, "tubeReal">, Variable> & { tubeReal?: Variable };
+  private readonly vars: Record<Exclude<ActorVariableName, "tubeReal">, Variable> & { tubeReal?: Variable };
   private readonly host: Record<ParamBlock, Float32Array>;
   private readonly optimizer: AdamWithMoments;
   /** Per replica: does the policy read z_real? */
@@ -247,7 +248,7 @@ export class FactoredActor {
   private frozenCone: { w1: Tensor; w2: Tensor; keep1: Tensor; keep2: Tensor; real: Tensor | undefined } | undefined;
 
   constructor(config: FactoredActorConfig, rng: Rng) {
-    const parsed = configSchema.safeParse(config);
+    const parsed = factoredActorConfigSchema.safeParse(config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`Error in FactoredActor: config ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
@@ -670,7 +671,7 @@ export class FactoredActor {
   }
 
   /** The trainable variables by name. */
-  variables(): Readonly<Partial<Record<VariableName, Variable>>> {
+  variables(): Readonly<Partial<Record<ActorVariableName, Variable>>> {
     return this.vars;
   }
 

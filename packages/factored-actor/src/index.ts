@@ -55,6 +55,7 @@ export {
   WORLD_STATE_DIM,
   type BatchPolicy,
   type EpisodeSpec,
+  equivalentWorldOptionsSchema,
   type EquivalentWorldOptions,
   type WorldKind,
   type WorldRollout,
@@ -69,14 +70,16 @@ export { replicaTubeLoss, type ReplicaTubeLossOptions, type ReplicaTubeLossResul
 export {
   FactoredActor,
   cloneSample,
+  factoredActorConfigSchema,
   type ActorStepResult,
+  type ActorVariableName,
   type ActorTrainingBatch,
   type FactoredActorConfig,
   type PolicyOutput,
   type ResolvedActorConfig,
   type SampleOptions,
 } from "./factored-actor.js";
-export { actorConfigFor } from "./actor-config-for.js";
+export { actorConfigFor, type WorldDimensions } from "./actor-config-for.js";
 export { REFINE_LEARNING_RATES, collectEpisodes, trainFactoredActor, type RefineLearningRate, type TrainActorOptions } from "./actor-training.js";
 export { EpisodeMemory, type MemoryRecord } from "./episode-memory.js";
 export { ActorHistory, columnMoments, type HistoryEntry } from "./actor-history.js";
