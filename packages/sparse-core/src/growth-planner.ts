@@ -224,23 +224,28 @@ export class GrowthPlanner {
 
   /**
    * Prune only when over budget (seed L1662, L1253): zero the weakest lit cells (Taylor) while
-   * `C_active > activeCap`, then remove cells (unlit first, then Taylor) while `C_struct` exceeds the
-   * object's cap or its depth's cap.
+   * `C_active` exceeds the object's `activeCap` or what its depth's `activeCap` leaves it, then remove
+   * cells (unlit first, then Taylor) while `C_struct` exceeds the object's cap or its depth's cap.
    */
   enforceBudget(model: PlannerModel, object: GrowthObject, cycle: number, emit: (event: PlannerEvent) => void): void {
     const eps = this.config.epsilon;
     const base = { cycle, objectId: object.id, depth: object.depth };
+    const depthBudget = this.config.depthBudgets[String(object.depth)];
+    const others = depthBudget === undefined ? [] : this.atDepth(model, object.depth).filter((o) => o !== object).map((o) => o.counters(eps));
+    /** The object's cap, or what the depth's cap leaves after the other objects at that depth. */
+    const capOf = (own: number, depthCap: number | undefined, othersUse: number): number =>
+      Math.min(own, depthCap === undefined ? Number.POSITIVE_INFINITY : Math.max(0, depthCap - othersUse));
     let counters = object.counters(eps);
-    if (counters.cActive > object.budget.activeCap) {
+    const activeCap = capOf(object.budget.activeCap, depthBudget?.activeCap, others.reduce((s, c) => s + c.cActive, 0));
+    if (counters.cActive > activeCap) {
       const ranking = pruneRanking(object.hotValues(), model.secondMoment(object.id), object.hotKeys(), eps);
-      const victims = ranking.slice(0, counters.cActive - object.budget.activeCap);
+      const victims = ranking.slice(0, counters.cActive - activeCap);
       model.zeroCells(object.id, Int32Array.from(victims, (v) => v.key));
       counters = object.counters(eps);
-      emit({ ...base, type: "prune", action: "zero", reason: "active-cap", keys: victims.map((v) => v.key), taylorScores: victims.map((v) => v.score), ...after(counters) });
+      const reason = activeCap < object.budget.activeCap ? "depth-active-cap" : "active-cap";
+      emit({ ...base, type: "prune", action: "zero", reason, keys: victims.map((v) => v.key), taylorScores: victims.map((v) => v.score), ...after(counters) });
     }
-    const depthCap = this.config.depthBudgets[String(object.depth)]?.structCap;
-    const depthOthers = depthCap === undefined ? 0 : this.atDepth(model, object.depth).filter((o) => o !== object).reduce((s, o) => s + o.counters(eps).cStruct, 0);
-    const cap = Math.min(object.budget.structCap, depthCap === undefined ? Number.POSITIVE_INFINITY : Math.max(0, depthCap - depthOthers));
+    const cap = capOf(object.budget.structCap, depthBudget?.structCap, others.reduce((s, c) => s + c.cStruct, 0));
     if (counters.cStruct > cap) {
       const excess = counters.cStruct - cap;
       const { keys, scores } = this.weakest(model, object, excess, new Int32Array(0));

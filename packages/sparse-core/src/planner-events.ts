@@ -73,7 +73,7 @@ export interface SkipEvent extends EventBase {
 export interface PruneEvent extends EventBase {
   readonly type: "prune";
   readonly action: "remove" | "zero";
-  readonly reason: "struct-cap" | "active-cap" | "depth-cap" | "displaced";
+  readonly reason: "struct-cap" | "active-cap" | "depth-cap" | "depth-active-cap" | "displaced";
   readonly keys: readonly number[];
   readonly taylorScores: readonly number[];
   readonly cStructAfter: number;

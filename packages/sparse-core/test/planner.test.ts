@@ -181,6 +181,26 @@ describe("GrowthPlanner invariants (random teachers, caps and schedules)", () =>
     roomy.dispose();
     tight.dispose();
   });
+
+  it("zeroes the weakest lit cells down to its depth's activeCap, and only then (issue 6 item 2)", () => {
+    const teacher = makeTeacher(4, 8, 4, 8);
+    const rng = createRng(4);
+    const source = teacherSource(teacher, rng.fork("d"), 16);
+    const keys = teacher.keys;
+    const values = Float32Array.from(keys, (k) => teacher.weights[k] as number);
+    const stackWith = (): SparseMaskedStack => new SparseMaskedStack({ layers: [{ inFeatures: 8, outFeatures: 4, base: { kind: "zero" }, budget: { structCap: 8 }, initial: { keys, values } }] });
+    const run = (depthActiveCap: number): PlannerEvent[] => {
+      const net = stackWith();
+      const events: PlannerEvent[] = [];
+      new GrowthPlanner({ maxCommitsPerObject: 0, depthBudgets: { "0": { structCap: 8, activeCap: depthActiveCap } } }, { onEvent: (e) => events.push(e) }).runCycle(net, source, rng.fork(`c${depthActiveCap}`));
+      expect(net.layers[0]?.counters(1e-4)).toMatchObject({ cStruct: 8, cActive: Math.min(8, depthActiveCap) });
+      net.dispose();
+      return events.filter((e) => e.type === "prune");
+    };
+    expect(run(8)).toEqual([]);
+    expect(run(3).map((e) => (e.type === "prune" ? [e.action, e.reason, e.keys.length] : []))).toEqual([["zero", "depth-active-cap", 5]]);
+    source.dispose();
+  });
 });
 
 describe.each(TEST_BACKENDS)("probes on %s", (backend) => {
