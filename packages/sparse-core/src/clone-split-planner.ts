@@ -297,7 +297,8 @@ function effectiveLayer(layer: SparseMaskedStack["layers"][number]): Float32Arra
   return out;
 }
 
-function maxAbsDifference(a: Tensor2D, b: Tensor2D): number {
+/** Largest |a − b| over two outputs of the same shape, read on the host; disposes both (the split's function-preservation error). */
+export function maxAbsDifference(a: Tensor2D, b: Tensor2D): number {
   const x = a.dataSync();
   const y = b.dataSync();
   a.dispose();

@@ -11,10 +11,10 @@
  *    and `minRelativeGain · L(re-merged)` with win-rate ≥ `minWinRate`, else re-merge (Cold) and reclaim the
  *    tokens. A re-merged unit is not nominated again for `retryAfter` trials.
  */
-import type { Rng, Tensor2D } from "@tam/tensor-backend";
+import type { Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
-import { cloneSplitTrialShape } from "./clone-split-planner.js";
+import { cloneSplitTrialShape, maxAbsDifference } from "./clone-split-planner.js";
 import { disposeBatch, type Batch } from "./loss.js";
 import { gainStatistics } from "./micro-rollout.js";
 import type { BatchSource } from "./planner-model.js";
@@ -173,13 +173,15 @@ export class StencilCloneSplitPlanner {
     let preservationError: number;
     let exactPreservationError: number;
     try {
-      preservationError = maxAbsDifference(net.forward(batch.x), split.net.forward(batch.x));
+      const reference = net.forward(batch.x);
       if (this.config.incomingNoiseStd > 0) {
+        preservationError = maxAbsDifference(reference.clone(), split.net.forward(batch.x));
         // The same split without the noise: what the function-preservation claim is about.
         const exact = cloneStencilUnit(net, { unit: nomination.unit, share: this.config.share });
-        exactPreservationError = maxAbsDifference(net.forward(batch.x), exact.net.forward(batch.x));
+        exactPreservationError = maxAbsDifference(reference, exact.net.forward(batch.x));
         exact.net.dispose();
       } else {
+        preservationError = maxAbsDifference(reference, split.net.forward(batch.x));
         exactPreservationError = preservationError;
       }
     } finally {
@@ -241,14 +243,4 @@ export class StencilCloneSplitPlanner {
     trial.net.dispose();
     return { kept, net: merged, meanGain, stdGain, winRate, reclaimedCells };
   }
-}
-
-function maxAbsDifference(a: Tensor2D, b: Tensor2D): number {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  a.dispose();
-  b.dispose();
-  let worst = 0;
-  for (let i = 0; i < x.length; i += 1) worst = Math.max(worst, Math.abs((x[i] as number) - (y[i] as number)));
-  return worst;
 }
