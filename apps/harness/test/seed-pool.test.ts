@@ -55,14 +55,17 @@ describe.each(WORKER_RUNTIMES)("seed pool on worker %s", (runtime) => {
       const job = plan.jobs[0];
       if (job === undefined) throw new Error("the plan has no job");
       await expect(readJobResult(outDir, job)).resolves.toBeUndefined();
-      await expect(pool.runAndStore(job, { outDir, job, ranOn: "test" })).resolves.toBeUndefined();
+      await expect(pool.runAndStore(job, { outDir, job, place: "test" })).resolves.toBeUndefined();
       const stored = await readJobResult(outDir, job);
       const expected = await epistemicPoliciesScenario.runSeed(epistemicPoliciesScenario.configSchema.parse(job.config), {
         seed: 3,
         backend: undefined,
         progress: () => undefined,
       });
-      expect(stored).toMatchObject({ id: job.id, seed: 3, ranOn: "test", outcome: { seed: 3, result: expected } });
+      expect(stored).toMatchObject({ id: job.id, seed: 3, outcome: { seed: 3, result: expected } });
+      // The worker that stored it names itself: its own process, or a thread of this one.
+      expect(stored?.ranOn).toMatch(runtime === "processes" ? /^test\/\d+$/ : new RegExp(`^test/${process.pid}#\\d+$`));
+      expect(stored?.ranOn).not.toBe(`test/${process.pid}`);
     } finally {
       await pool.destroy();
       rmSync(outDir, { recursive: true, force: true });

@@ -67,14 +67,21 @@ describe("tam-harness sweep on worker processes", () => {
     const byJob = new Map(sweepFiles(dir).map((file) => [readJson<JobResult>(file).id, readJson<JobResult>(file)]));
     const threadResults = sweepFiles(threadsDir).map((file) => readJson<JobResult>(file));
     expect(threadResults).toHaveLength(2);
-    for (const onThread of threadResults) expect(onThread.outcome.result).toEqual(byJob.get(onThread.id)?.outcome.result);
+    for (const onThread of threadResults) {
+      expect(onThread.outcome.result).toEqual(byJob.get(onThread.id)?.outcome.result);
+      expect(onThread.ranOn).toMatch(/^local\/\d+#\d+$/);
+    }
+    // Each result names the worker process that ran it: two sweeps (interrupted, then resumed) of two
+    // workers each wrote them.
+    const workers = new Set(sweepFiles(dir).map((file) => readJson<JobResult>(file).ranOn));
+    for (const worker of workers) expect(worker).toMatch(/^local\/\d+$/);
+    expect(workers.size).toBeLessThanOrEqual(4);
 
     for (const file of sweepFiles(dir).slice(0, 2)) {
       const stored = readJson<JobResult>(file);
       const config = epistemicPoliciesScenario.configSchema.parse(stored.config);
       const expected = await epistemicPoliciesScenario.runSeed(config, { seed: stored.seed, backend: undefined, progress: () => undefined });
       expect(stored.outcome.result).toEqual(expected);
-      expect(stored.ranOn).toBe("local");
     }
   });
 });

@@ -15,7 +15,7 @@ import { seedTaskOf } from "./job-events.js";
 import { storeOutcome, type ResultTarget } from "./result-store.js";
 import type { SweepJob } from "./sweep-plan.js";
 
-/** Where a locally run job is recorded to have run. */
+/** Where a locally run job is recorded to have run, followed by its worker's pid (and thread). */
 export const LOCAL = "local";
 
 /** Options for {@link runJobsLocally}. */
@@ -34,7 +34,7 @@ export interface LocalRunOptions {
 /** Run `jobs`, reporting each to `events`; resolves when all have finished or the signal aborted. */
 export async function runJobsLocally(jobs: readonly SweepJob[], events: JobEvents, options: LocalRunOptions): Promise<void> {
   const outDir = resolve(options.outDir);
-  const targetOf = (job: SweepJob): ResultTarget => ({ outDir, job, ranOn: LOCAL });
+  const targetOf = (job: SweepJob): ResultTarget => ({ outDir, job, place: LOCAL });
   if (options.execution === "in-process") {
     for (const job of jobs) {
       if (options.signal.aborted) return;

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isMainThread, threadId } from "node:worker_threads";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { encodeOutcome, type EncodedOutcome, type SeedOutcome } from "../seed-task.js";
 import type { Setting, SweepJob } from "./sweep-plan.js";
@@ -22,7 +23,10 @@ export interface JobResult {
   readonly config: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly outcome: SeedOutcome;
-  /** Where it ran: `local` for the sweep's own workers, else the queue worker's `host/pid`. */
+  /**
+   * Where it ran: `local/<pid>` for the sweep's own workers (`local/<pid>#<thread>` for a worker thread),
+   * else the queue worker's `host/pid`.
+   */
   readonly ranOn: string;
   readonly finishedAt: string;
 }
@@ -55,18 +59,27 @@ export async function writeJobResult(outDir: string, job: SweepJob, outcome: Enc
 
 /**
  * Where a job's result goes when the worker that ran it stores it itself: the sweep's output folder
- * (absolute, since a worker process may not share the sweep's working directory), the job, and where
- * it ran. Plain data, so it crosses to a worker.
+ * (absolute, since a worker process may not share the sweep's working directory), the job, and the
+ * kind of place it runs in (`local`), to which the storing worker adds itself. Plain data, so it crosses
+ * to a worker.
  */
 export interface ResultTarget {
   readonly outDir: string;
   readonly job: SweepJob;
-  readonly ranOn: string;
+  readonly place: string;
 }
 
-/** Store a seed's outcome as its job's result file (see {@link writeJobResult}). */
+/** `place/<pid>` for this process, with `#<thread id>` in a worker thread: which worker this is. */
+export function workerName(place: string): string {
+  return isMainThread ? `${place}/${process.pid}` : `${place}/${process.pid}#${threadId}`;
+}
+
+/**
+ * Store a seed's outcome as its job's result file (see {@link writeJobResult}), recording this worker
+ * ({@link workerName}) as where it ran.
+ */
 export async function storeOutcome(target: ResultTarget, outcome: SeedOutcome): Promise<void> {
-  await writeJobResult(target.outDir, target.job, encodeOutcome(outcome), target.ranOn);
+  await writeJobResult(target.outDir, target.job, encodeOutcome(outcome), workerName(target.place));
 }
 
 /** Parse a result file's text. */

@@ -36,8 +36,6 @@ export interface SweepRunOptions {
   readonly progressStream?: NodeJS.WriteStream;
   /** One-line notices (what will run). */
   readonly log: (line: string) => void;
-  /** Called as each job's result is stored (the benchmark times job completions with it). */
-  readonly onJobStored?: (jobId: string) => void;
 }
 
 /** What a sweep run did. */
@@ -72,7 +70,6 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     stored(job) {
       stored.push(job);
       progress.done();
-      options.onJobStored?.(job.id);
     },
     failed(job, error) {
       failures.push({ id: job.id, configHash: job.configHash, seed: job.seed, error });
