@@ -23,7 +23,7 @@
  * Source: `001_4e7658869d462183.txt` L132–142 (paired episodes), L190 (oracle transform), L228–237 (§J),
  * L264 (`envs/equivalent_envs.py`); SEED-INVENTORY.md §11 E2, §15.9 item 2.
  */
-import type { Rng } from "@tam/tensor-backend";
+import { parseConfig, type Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
 /** The world kinds (001 L136–138, L234–237). */
@@ -151,16 +151,12 @@ export class EquivalentWorld {
     if (!(WORLD_KINDS as readonly string[]).includes(kind)) {
       throw new Error(`Error in EquivalentWorld: kind must be one of ${WORLD_KINDS.join(", ")}, got ${String(kind)}.`);
     }
-    const parsed = equivalentWorldOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in EquivalentWorld: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.options = parsed.data;
-    this.horizonSteps = parsed.data.horizonSteps;
+    const parsed = parseConfig(equivalentWorldOptionsSchema, options, "EquivalentWorld", "option");
+    this.options = parsed;
+    this.horizonSteps = parsed.horizonSteps;
     if (kind === "mirrored") this.transform = [-1, 0, 0, 1];
     else if (kind === "rotated") {
-      const [c, s] = [Math.cos(parsed.data.rotationRad), Math.sin(parsed.data.rotationRad)];
+      const [c, s] = [Math.cos(parsed.rotationRad), Math.sin(parsed.rotationRad)];
       this.transform = [c, -s, s, c];
     } else this.transform = [1, 0, 0, 1];
   }

@@ -23,7 +23,7 @@
  * Source: `001_4e7658869d462183.txt` §A–§F, §I L3–125, L213–223; `000_e13b841348682d63.txt` §7
  * (λ on the actor); SEED-INVENTORY.md §6.1–6.7, §6.13, C-10, D-9.
  */
-import { AdamWithMoments, createRng, tf, type Rng, type Scalar, type Tensor, type Tensor3D, type Variable } from "@tam/tensor-backend";
+import { AdamWithMoments, createRng, parseConfig, tf, type Rng, type Scalar, type Tensor, type Tensor3D, type Variable } from "@tam/tensor-backend";
 import { ALPHA_VOL, COMMITMENT_PRICE_VARIANTS, CommitmentPrice, DEFAULT_HORIZON_WEIGHT, SIGMA_FLOOR, replicaColumns, type TubeOutput } from "@tam/tube";
 import { z } from "zod";
 import { ActorHistory, columnMoments } from "./actor-history.js";
@@ -248,12 +248,7 @@ export class FactoredActor {
   private frozenCone: { w1: Tensor; w2: Tensor; keep1: Tensor; keep2: Tensor; real: Tensor | undefined } | undefined;
 
   constructor(config: FactoredActorConfig, rng: Rng) {
-    const parsed = factoredActorConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in FactoredActor: config ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    const c = parsed.data;
+    const c = parseConfig(factoredActorConfigSchema, config, "FactoredActor");
     this.config = c;
     this.intentDim = c.useFactoredZ ? c.intentDim : c.intentDim + c.realDim;
     this.realDim = c.useFactoredZ ? c.realDim : 0;

@@ -299,7 +299,7 @@ describe("FactoredActor config", () => {
     expect(() => new FactoredActor(config({ intentDim: 5 }), rng)).toThrow(/intentDim/);
     expect(() => new FactoredActor(config({ betaKlIntent: 0.001, betaKlReal: 0.01 }), rng)).toThrow(/betaKlIntent/);
     expect(() => new FactoredActor(config({ replicas: 2, policyUsesReal: [true] }), rng)).toThrow(/policyUsesReal/);
-    expect(() => new FactoredActor(config({ realDim: 0 }), rng)).toThrow(/realDim/);
+    expect(() => new FactoredActor(config({ realDim: 0 }), rng)).toThrow(/config realDim = 0: /);
   });
 
   it("builds an unfactored baseline: one latent, every head reads all of it, the weaker KL", async () => {

@@ -8,7 +8,7 @@
  * `applySpecialClusters` writes the result onto the modules (`specialClusterType`, `energyMetric`) and caps the
  * members' token limits so their sum never exceeds the cluster's ceiling.
  */
-import type { Rng } from "@tam/tensor-backend";
+import { parseConfig, type Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { STRUCTURE_ENERGY_MIN, STRUCTURE_MAX_SPECIAL, STRUCTURE_RARITY_MIN, STRUCTURE_SPECIAL_SHARE } from "./constants.js";
@@ -86,12 +86,7 @@ export interface StructureDiscoveryResult {
  * @throws Error naming the field when an option is invalid, ids repeat, an energy is negative or features disagree.
  */
 export function discoverStructure(modules: readonly ModuleFeatures[], options: StructureDiscoveryOptions, rng: Rng): StructureDiscoveryResult {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Error in discoverStructure: option ${issue?.path.join(".") ?? "?"} is invalid (${issue?.message ?? ""}); got ${JSON.stringify(options)}.`);
-  }
-  const o = parsed.data;
+  const o = parseConfig(optionsSchema, options, "discoverStructure", "option");
   if (modules.length === 0) throw new Error("Error in discoverStructure: give at least one module.");
   const ids = new Set<string>();
   for (const m of modules) {

@@ -19,7 +19,7 @@
  * spawn for `cooldown` steps after a consolidation, and at most `maxActive` transients are active at once
  * (the proliferation cap).
  */
-import { tf, type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable } from "@tam/tensor-backend";
+import { parseConfig, tf, type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { barrierGamma, effectiveVelocity } from "./barrier.js";
@@ -177,16 +177,12 @@ export class TransientFactory {
   /** @throws Error naming the field when an option is invalid or a binding does not fit the graph. */
   constructor(graph: Graph, options: TransientFactoryOptions) {
     const { observed, cache, ...rest } = options;
-    const parsed = optionsSchema.safeParse(rest);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in TransientFactory: option ${issue?.path.join(".") ?? "?"} is invalid (${issue?.message ?? ""}); got ${JSON.stringify(rest)}.`);
-    }
+    const parsed = parseConfig(optionsSchema, rest, "TransientFactory", "option");
     if (observed.length === 0) throw new Error("Error in TransientFactory: observed must bind at least one node.");
     this.graph = graph;
     this.cache = cache ?? new PrototypeCache();
-    this.options = { ...parsed.data, maxActive: parsed.data.maxActive ?? observed.length };
-    this.spawnOn = parsed.data.spawnOn.map((c) => NOVELTY_NAMES.indexOf(c));
+    this.options = { ...parsed, maxActive: parsed.maxActive ?? observed.length };
+    this.spawnOn = parsed.spawnOn.map((c) => NOVELTY_NAMES.indexOf(c));
     const nodes = graph.nodes();
     this.history = nodes[0]?.historyLength ?? 0;
     for (const n of nodes) if (n.historyLength !== this.history) throw new Error(`Error in TransientFactory: every node needs the same historyLength (node "${n.id}" has ${n.historyLength}, expected ${this.history}).`);

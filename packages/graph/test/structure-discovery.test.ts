@@ -113,8 +113,8 @@ describe("discoverStructure", () => {
     const a = discoverStructure(features, { clusters: 3, totalTokens: 10 }, createRng(5));
     const b = discoverStructure(features, { clusters: 3, totalTokens: 10 }, createRng(5));
     expect(a).toEqual(b);
-    expect(() => discoverStructure(features, { clusters: 0, totalTokens: 10 }, createRng(1))).toThrow(/clusters/);
-    expect(() => discoverStructure(features, { clusters: 2, totalTokens: -1 }, createRng(1))).toThrow(/totalTokens/);
+    expect(() => discoverStructure(features, { clusters: 0, totalTokens: 10 }, createRng(1))).toThrow(/option clusters = 0: /);
+    expect(() => discoverStructure(features, { clusters: 2, totalTokens: -1 }, createRng(1))).toThrow(/option totalTokens = -1: /);
     expect(() => discoverStructure([{ id: "a", features: Float64Array.of(0), energy: -1 }], { clusters: 1, totalTokens: 1 }, createRng(1))).toThrow(/energy of "a"/);
     expect(() => discoverStructure([...features, features[0] as ModuleFeatures], { clusters: 1, totalTokens: 1 }, createRng(1))).toThrow(/"m0" appears twice/);
   });

@@ -156,8 +156,8 @@ describe("the proliferation cap and options", () => {
 
   it("rejects bad options and rows by name", () => {
     const { graph, observed } = walkGraph();
-    expect(() => new TransientFactory(graph, { observed, patience: 0 })).toThrow(/patience/);
-    expect(() => new TransientFactory(graph, { observed, minGain: 2 })).toThrow(/minGain/);
+    expect(() => new TransientFactory(graph, { observed, patience: 0 })).toThrow(/option patience = 0: /);
+    expect(() => new TransientFactory(graph, { observed, minGain: 2 })).toThrow(/option minGain = 2: /);
     expect(() => new TransientFactory(graph, { observed: [] })).toThrow(/observed/);
     const factory = new TransientFactory(graph, { observed });
     expect(() => factory.step([1, 2])).toThrow(/H \+ 1 = 3 rows/);

@@ -3,6 +3,7 @@
  * Seed `004_b9e7278aec0f8932.txt` leaves every value open (SEED-INVENTORY.md §15.8.4–6); the ADR of
  * each default is cited beside it.
  */
+import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import {
@@ -87,10 +88,5 @@ export type HomeostasisConfig = z.output<typeof HomeostasisConfigSchema>;
 
 /** Parse a configuration; throws an Error naming the bad field. */
 export function parseHomeostasisConfig(input: HomeostasisConfigInput = {}): HomeostasisConfig {
-  const parsed = HomeostasisConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Error in parseHomeostasisConfig: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-  }
-  return parsed.data;
+  return parseConfig(HomeostasisConfigSchema, input, "parseHomeostasisConfig");
 }

@@ -6,6 +6,7 @@
  * `load(t) = base · (1 + dailyAmplitude·sin(2π t / dayTicks)) · Π_steps(t ≥ atTick ? factor : 1) · drift(t)`,
  * with `drift(t)` linear from 1 at `fromTick` to `factor` at `toTick`, constant after.
  */
+import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 
 /** Schema of a load schedule (every field defaulted: a constant nominal load). */
@@ -25,12 +26,7 @@ export type LoadSchedule = z.output<typeof LoadScheduleSchema>;
 
 /** Parse a schedule; throws naming the bad field. */
 export function parseLoadSchedule(input: z.input<typeof LoadScheduleSchema>): LoadSchedule {
-  const parsed = LoadScheduleSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Error in parseLoadSchedule: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-  }
-  return parsed.data;
+  return parseConfig(LoadScheduleSchema, input, "parseLoadSchedule", "schedule");
 }
 
 /**

@@ -117,8 +117,8 @@ describe("training (wasm)", () => {
   });
 
   it("rejects bad config and input by name", () => {
-    expect(() => parseHomeostasisConfig({ band: { low: 0.8, high: 0.2 } })).toThrow(/band: band.low must be < band.high/);
-    expect(() => parseHomeostasisConfig({ credit: "oracle" as "trace" })).toThrow(/parseHomeostasisConfig: credit/);
+    expect(() => parseHomeostasisConfig({ band: { low: 0.8, high: 0.2 } })).toThrow(/config band\S* = \{"low":0.8,"high":0.2\}: band.low must be < band.high/);
+    expect(() => parseHomeostasisConfig({ credit: "oracle" as "trace" })).toThrow(/parseHomeostasisConfig: config credit = "oracle": /);
     expect(() => new ReceptorHomeostasis({}, { seed: 1, phases: [] })).toThrow(/phases is empty/);
     const h = new ReceptorHomeostasis({}, { seed: 1, phases: ["only"] });
     expect(() => h.tick(1, new ReferenceCognitiveSource())).toThrow(/CFG node "3.6 Salience" is not one of phases \[only\]/);

@@ -215,7 +215,7 @@ describe("empty windows are rejected by name (wasm reductions over empty axes ar
     expect(() => simulateTick(layout, tick)).toThrow(/simulateTick: density must have ≥ 1 entry on axis 0/);
     disposeLayoutTensors(layout);
     tf.dispose([empty, ok, mu, noMu, theta, modulate.slope, modulate.phase, ...Object.values(noAreas), tick.density, tick.sensitivity, tick.release, tick.load, tick.carry, tick.noise]);
-    expect(() => new ReceptorHomeostasis({ windowTicks: 1 }, { seed: 1, phases: ["p"] })).toThrow(/parseHomeostasisConfig: windowTicks/);
+    expect(() => new ReceptorHomeostasis({ windowTicks: 1 }, { seed: 1, phases: ["p"] })).toThrow(/parseHomeostasisConfig: config windowTicks = 1: /);
   });
 });
 

@@ -101,6 +101,9 @@ export { LAYER_NORM_EPSILON, layerNorm, type LayerNormOptions } from "./nn/layer
 export { diagGaussianKl, diagGaussianSample, type DiagGaussianPrior } from "./nn/diag-gaussian.js";
 export { ADAM_DEFAULTS, AdamWithMoments, type AdamOptions } from "./nn/adam-with-moments.js";
 
+// Config validation (zod), with errors that name the field and its value.
+export { parseConfig } from "./config/parse-config.js";
+
 // Checkpoints.
 export { CheckpointError, type CheckpointErrorCode } from "./checkpoint/checkpoint-error.js";
 export {

@@ -74,8 +74,8 @@ describe("AdamWithMoments", () => {
   it("rejects bad options and gradients, naming them", async () => {
     await useBackend("cpu");
     const w = variableOf(tf.zeros([2]));
-    expect(() => new AdamWithMoments({ w }, { learningRate: -1 })).toThrow(/Error in AdamWithMoments: option learningRate/);
-    expect(() => new AdamWithMoments({ w }, { beta2: 1 })).toThrow(/option beta2/);
+    expect(() => new AdamWithMoments({ w }, { learningRate: -1 })).toThrow(/Error in AdamWithMoments: option learningRate = -1: /);
+    expect(() => new AdamWithMoments({ w }, { beta2: 1 })).toThrow(/option beta2 = 1: /);
     expect(() => new AdamWithMoments({ w }, { proxL1: { lambda: 1, params: ["nope"] } })).toThrow(/proxL1.params names "nope"/);
     expect(() => new AdamWithMoments({})).toThrow(/params is empty/);
     const adam = new AdamWithMoments({ w });

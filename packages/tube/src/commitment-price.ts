@@ -17,6 +17,7 @@
  * Source: `000_e13b841348682d63.txt` §1 L41–70, §5 L189–215, §7 L253–275; SEED-INVENTORY.md §5.5, C-9,
  * C-11, D-7, D-15.
  */
+import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 import { BASELINE_RATE, BIND_WIDTH_K, ETA_DUAL, ETA_LAMBDA, LAMBDA_INIT, LAMBDA_MAX, SUCCESS_WEIGHT } from "./constants.js";
 import { HARDNESS_ESTIMATORS, normalisedHardness, residualHardness, RuleBaselines, type HardnessEstimator } from "./hardness.js";
@@ -118,19 +119,15 @@ export class CommitmentPrice {
   private readonly deviationBaselines: RuleBaselines;
 
   constructor(options: CommitmentPriceOptions = {}) {
-    const parsed = commitmentPriceOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in CommitmentPrice: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
+    const parsed = parseConfig(commitmentPriceOptionsSchema, options, "CommitmentPrice", "option");
     this.options = {
-      ...parsed.data,
-      hardness: parsed.data.hardness ?? DEFAULT_HARDNESS[parsed.data.variant],
-      etaLambda: parsed.data.etaLambda ?? DEFAULT_ETA[parsed.data.variant],
+      ...parsed,
+      hardness: parsed.hardness ?? DEFAULT_HARDNESS[parsed.variant],
+      etaLambda: parsed.etaLambda ?? DEFAULT_ETA[parsed.variant],
     };
-    this.current = parsed.data.lambdaInit;
-    this.residualBaselines = new RuleBaselines(parsed.data.ruleCount, parsed.data.baselineRate);
-    this.deviationBaselines = new RuleBaselines(parsed.data.ruleCount, parsed.data.baselineRate);
+    this.current = parsed.lambdaInit;
+    this.residualBaselines = new RuleBaselines(parsed.ruleCount, parsed.baselineRate);
+    this.deviationBaselines = new RuleBaselines(parsed.ruleCount, parsed.baselineRate);
   }
 
   /** The current λ. */

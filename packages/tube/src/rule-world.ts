@@ -6,7 +6,7 @@
  *
  * Source: `000_e13b841348682d63.txt` L31, L165–178 (rule in the observation, rule 3 aleatoric), L305–307.
  */
-import type { Rng } from "@tam/tensor-backend";
+import { parseConfig, type Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
 /** Number of rules (000 L305–307 reports rules 0 and 3 of "rules 0..3"). */
@@ -83,13 +83,9 @@ export class RuleWorld {
   readonly obsDim = STATE_DIM + RULE_COUNT;
 
   constructor(options: RuleWorldOptions = {}) {
-    const parsed = ruleWorldOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in RuleWorld: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.horizonSteps = parsed.data.horizonSteps;
-    this.noiseStd = parsed.data.noiseStd;
+    const parsed = parseConfig(ruleWorldOptionsSchema, options, "RuleWorld", "option");
+    this.horizonSteps = parsed.horizonSteps;
+    this.noiseStd = parsed.noiseStd;
   }
 
   /**

@@ -11,7 +11,7 @@
  * Source: `000_e13b841348682d63.txt` L245 (μ, σ of shape [T, D]), L121–138 (σ clamp);
  * `001_4e7658869d462183.txt` §C L52–65 (head wiring, `intent_only_sigma`, `intent_only_stop`); ADR 0202.
  */
-import { tf, type Rng, type Tensor, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { parseConfig, tf, type Rng, type Tensor, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 import { SIGMA_FLOOR } from "./constants.js";
 import { tubeMasks, type LatentSlice } from "./tube-masks.js";
@@ -97,12 +97,7 @@ export class TubeModel {
   private readonly mask2: Tensor;
 
   constructor(config: TubeModelConfig, rng: Rng) {
-    const parsed = tubeModelConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in TubeModel: config ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    const c = parsed.data;
+    const c = parseConfig(tubeModelConfigSchema, config, "TubeModel");
     const full: LatentSlice = { start: 0, end: c.latentDim };
     const muLatent = c.muLatent ?? full;
     const coneLatent = c.coneLatent ?? full;

@@ -118,9 +118,9 @@ describe("CommitmentPrice options and input", () => {
   });
 
   it("rejects bad options and bad observations by name", () => {
-    expect(() => new CommitmentPrice({ variant: "boolean" as never })).toThrow(/CommitmentPrice: option variant/);
+    expect(() => new CommitmentPrice({ variant: "boolean" as never })).toThrow(/CommitmentPrice: option variant = "boolean": /);
     expect(() => new CommitmentPrice({ lambdaInit: 30, lambdaMax: 20 })).toThrow(/option lambdaInit/);
-    expect(() => new CommitmentPrice({ bindTarget: 1 })).toThrow(/option bindTarget/);
+    expect(() => new CommitmentPrice({ bindTarget: 1 })).toThrow(/option bindTarget = 1: /);
     const price = new CommitmentPrice({ ruleCount: 2 });
     expect(() => price.update(batch([]))).toThrow(/fail is empty/);
     expect(() => price.update(batch([1.5]))).toThrow(/fail\[0\] must be in \[0, 1\], got 1.5/);

@@ -52,8 +52,8 @@ describe("RuleWorld", () => {
   });
 
   it("rejects bad options and input by name", () => {
-    expect(() => new RuleWorld({ horizonSteps: 0 })).toThrow(/RuleWorld: option horizonSteps/);
-    expect(() => new RuleWorld({ noiseStd: -1 })).toThrow(/option noiseStd/);
+    expect(() => new RuleWorld({ horizonSteps: 0 })).toThrow(/RuleWorld: option horizonSteps = 0: /);
+    expect(() => new RuleWorld({ noiseStd: -1 })).toThrow(/option noiseStd = -1: /);
     expect(() => world.sampleEpisodes(createRng(1), 0)).toThrow(/count must be an integer >= 1, got 0/);
     expect(() => world.sampleEpisodes(createRng(1), 4, { rule: 4 })).toThrow(/rule must be an integer in \[0, 4\), got 4/);
   });

@@ -13,6 +13,7 @@ import type { NamedTensorMap, Scalar, Tensor, Variable } from "@tensorflow/tfjs"
 import { z } from "zod";
 
 import { softThreshold } from "./soft-threshold.js";
+import { parseConfig } from "../config/parse-config.js";
 
 /** Kingma and Ba's defaults (Adam paper, Algorithm 1). */
 export const ADAM_DEFAULTS = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -71,12 +72,7 @@ export class AdamWithMoments {
    * @throws Error naming the option or parameter that is invalid.
    */
   constructor(params: Readonly<Record<string, Variable>>, options: AdamOptions = {}) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in AdamWithMoments: option ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    const d = parsed.data;
+    const d = parseConfig(optionsSchema, options, "AdamWithMoments", "option");
     this.hyper = {
       learningRate: d.learningRate ?? ADAM_DEFAULTS.learningRate,
       beta1: d.beta1 ?? ADAM_DEFAULTS.beta1,
@@ -91,11 +87,11 @@ export class AdamWithMoments {
         throw new Error(`Error in AdamWithMoments: param "${name}" must be a float32 tf.Variable.`);
       }
     }
-    if (parsed.data.proxL1 !== undefined) {
-      const proxParams = parsed.data.proxL1.params ?? names;
+    if (d.proxL1 !== undefined) {
+      const proxParams = d.proxL1.params ?? names;
       const unknown = proxParams.find((p) => !names.includes(p));
       if (unknown !== undefined) throw new Error(`Error in AdamWithMoments: proxL1.params names "${unknown}", which is not a param.`);
-      this.prox = { lambda: parsed.data.proxL1.lambda, params: new Set(proxParams) };
+      this.prox = { lambda: d.proxL1.lambda, params: new Set(proxParams) };
     } else {
       this.prox = undefined;
     }
