@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { ActionTemplate } from "./action-template.js";
 import { validateActionTemplate } from "./action-template.js";
+import { configError } from "./config-error.js";
 import {
   CONTAMINATION_REASON_ENFORCEMENT_DISABLED,
   CONTAMINATION_WARNING,
@@ -70,12 +71,6 @@ export interface Authorization {
   readonly refusal: RefusalEvent | null;
 }
 
-function configError(error: z.ZodError): Error {
-  const issue = error.issues[0];
-  const field = issue === undefined ? "config" : issue.path.join(".") || "config";
-  return new Error(`EpistemicController: invalid config field "${field}": ${issue?.message ?? error.message}`);
-}
-
 /**
  * Owns the debt ledger and enforces the rules before every action.
  *
@@ -103,7 +98,7 @@ export class EpistemicController {
 
   constructor(config: EpistemicControllerConfigInput = {}, options: EpistemicControllerOptions = {}) {
     const parsed = EpistemicControllerConfigSchema.safeParse(config);
-    if (!parsed.success) throw configError(parsed.error);
+    if (!parsed.success) throw configError("EpistemicController", parsed.error, config);
     this.config = parsed.data;
     this.ledger = new DebtLedger(this.config.initialDebtBits);
     this.#sink = options.refusalSink;

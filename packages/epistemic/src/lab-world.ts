@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { ActionTemplate } from "./action-template.js";
 import { DEFAULT_TEMPLATES, cheapestCalibrationCostWells, validateActionTemplate } from "./action-template.js";
+import { configError } from "./config-error.js";
 import type { DoseMeasurement } from "./information-gain.js";
 import { hillResponse, realisedInformationGainBits } from "./information-gain.js";
 import type { SeededRng } from "./seeded-rng.js";
@@ -103,11 +104,7 @@ const CALIBRATION_JITTER = 0.1;
 /** Parse a lab world config, throwing an Error that names the bad field. */
 export function parseLabWorldConfig(input: LabWorldConfigInput = {}): LabWorldConfig {
   const parsed = LabWorldConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue === undefined ? "config" : issue.path.join(".") || "config";
-    throw new Error(`createLabWorld: invalid config field "${field}": ${issue?.message ?? parsed.error.message}`);
-  }
+  if (!parsed.success) throw configError("createLabWorld", parsed.error, input);
   for (const template of parsed.data.templates) validateActionTemplate(template, "createLabWorld");
   cheapestCalibrationCostWells(parsed.data.templates);
   if (!parsed.data.templates.some((template) => template.kind === "termination")) {

@@ -147,7 +147,7 @@ describe("createLabWorld", () => {
   });
 
   it("validates its config by field", () => {
-    expect(() => createLabWorld({ budgetWells: -5 })).toThrow(/budgetWells/);
+    expect(() => createLabWorld({ budgetWells: -5 })).toThrow(/createLabWorld: invalid config field "budgetWells" = -5: /);
     expect(() => createLabWorld({ noiseSdInitial: 0.1, noiseSdFloor: 0.15 })).toThrow(/noiseSdInitial/);
     expect(() => createLabWorld({ templates: [{ name: "d", kind: "biology", costWells: 20 }, { name: "t", kind: "termination", costWells: 0 }] })).toThrow(
       /no calibration/,

@@ -262,6 +262,6 @@ describe("contaminated runs", () => {
 
   it("rejects config that is not the one switch", () => {
     expect(() => new EpistemicController({ debtThresholdBits: 100 } as never)).toThrow(/debtThresholdBits|Unrecognized/);
-    expect(() => new EpistemicController({ minCalibrationCostWells: -1 })).toThrow(/minCalibrationCostWells/);
+    expect(() => new EpistemicController({ minCalibrationCostWells: -1 })).toThrow(/invalid config field "minCalibrationCostWells" = -1: /);
   });
 });
