@@ -53,3 +53,7 @@ export const STALL_WINDOW = 3;
 export const STALL_TOLERANCE = 0.01;
 /** Hot cells zeroed one at a time for the LOO calibration of the Taylor score (ADR 0302). */
 export const LOO_SUBSET = 16;
+/** Two-layer unit regions probed per lower object per cycle (ADR 0308). */
+export const UNIT_CANDIDATES = 2;
+/** Top singular directions of `E[x δᵀ]` a unit region's fan-in is chosen from, each with both signs (ADR 0308). */
+export const UNIT_DIRECTIONS = 3;

@@ -10,6 +10,9 @@
  * 5. help a struggling object (stall or large help_ratio) with ≤ 1 consistent helper commit;
  * 6. optional LOO calibration of the Taylor score; optional Relaxed probes switched on by the measured gap
  *    between predicted and realised gains.
+ * With `unitRegions` (ADR 0308), step 2 also proposes two-layer regions that revive dead hidden units
+ * between an object and the next one; they are probed, ranked and committed with the object's own
+ * candidates, and a commit counts for both objects.
  * The cycle is generic over {@link GrowthObject}s and {@link Region}s through {@link PlannerModel}.
  */
 import { type Rng } from "@tam/tensor-backend";
@@ -29,9 +32,12 @@ import {
   RELAXED_TRUST_WEIGHT,
   ROLLOUT_STEPS,
   SHORTLIST_SIZE,
+  SLICE_MAX_CELLS,
   SNR_BATCHES,
   STALL_TOLERANCE,
   STALL_WINDOW,
+  UNIT_CANDIDATES,
+  UNIT_DIRECTIONS,
 } from "./constants.js";
 import { rankByEvidence } from "./decision.js";
 import { nonMaximumSuppression } from "./diversity.js";
@@ -41,13 +47,14 @@ import { helpRatio, isStalled } from "./help-signals.js";
 import { calibrateTaylor } from "./loo-calibration.js";
 import { scalarOf, takeBatches, withBatches } from "./batch-draws.js";
 import { disposeBatch, type Batch } from "./loss.js";
-import { microRollout, type RolloutResult } from "./micro-rollout.js";
-import type { PlannerEvent, RegionRecord } from "./planner-events.js";
-import type { BatchSource, PlannerModel } from "./planner-model.js";
+import { microRollout, microRolloutShadows, type RolloutResult } from "./micro-rollout.js";
+import type { PlannerEvent, RegionRecord, UnitRegionRecord } from "./planner-events.js";
+import type { BatchSource, HiddenUnitStatistics, PlannerModel } from "./planner-model.js";
 import { REGION_KINDS, sharedKeys, sortedUnique, type Region } from "./region.js";
 import { regionSnr } from "./snr.js";
 import { binarySearch } from "./warm-cells.js";
 import { magnitudeRanking, pruneRanking } from "./taylor-prune.js";
+import { activationOf, generateUnitRegions, type UnitRegion } from "./unit-region.js";
 
 const budgetSchema = z.object({ structCap: z.number().int().min(0), activeCap: z.number().int().min(0) }).strict();
 
@@ -101,6 +108,24 @@ export const plannerConfigSchema = z
      * reaches them, e.g. the fan-in of a unit with no fan-out) right after the unlit ones (ADR 0307).
      */
     displaceIdleFirst: z.boolean().default(false),
+    /**
+     * Two-layer unit regions (ADR 0308): revive dead hidden units between an object and the next one (fan-in
+     * and fan-out chosen together, GradMax-style). Off by default; needs a model with `hiddenUnitStatistics`.
+     */
+    unitRegions: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Unit regions probed per lower object per cycle. */
+        candidates: z.number().int().min(1).default(UNIT_CANDIDATES),
+        /** Top singular directions of `E[x δᵀ]` tried (each with both signs). */
+        directions: z.number().int().min(1).default(UNIT_DIRECTIONS),
+        /** Fan-in cells (lower object) per unit region. */
+        fanIn: z.number().int().min(1).default(SLICE_MAX_CELLS),
+        /** Fan-out cells (upper object) per unit region. */
+        fanOut: z.number().int().min(1).default(SLICE_MAX_CELLS),
+      })
+      .strict()
+      .default({ enabled: false, candidates: UNIT_CANDIDATES, directions: UNIT_DIRECTIONS, fanIn: SLICE_MAX_CELLS, fanOut: SLICE_MAX_CELLS }),
     /** Relaxed probe regime (seed L1163): allowed by the flag, switched on only by the measured gap. */
     relaxed: z
       .object({
@@ -147,6 +172,27 @@ interface ProbedCandidate extends RolloutResult {
   readonly region: Region;
   readonly snr: number;
   readonly size: number;
+}
+
+/** A probed two-layer unit region (ADR 0308). */
+interface ProbedUnit {
+  readonly unit: UnitRegion;
+  readonly fanInDelta: Float32Array;
+  readonly fanOutDelta: Float32Array;
+  readonly meanGain: number;
+  readonly stdGain: number;
+  readonly winRate: number;
+  readonly size: number;
+  readonly activeCount: number;
+}
+
+/** Keys committed to each object so far in a cycle (a unit region commits into two objects). */
+type TakenKeys = Map<string, Int32Array[]>;
+
+/** Where a commit's cells come from when the object is at its cap. */
+interface Room {
+  readonly displaced: { readonly keys: Int32Array; readonly scores: number[] } | undefined;
+  readonly cost: number;
 }
 
 /**
@@ -215,8 +261,10 @@ export class GrowthPlanner {
       this.listener?.(event);
     };
     const commits: Record<string, number> = {};
+    const taken: TakenKeys = new Map();
     for (const object of model.objects) {
-      commits[object.id] = this.cycleObject(model, object, source, rng.fork(object.id), cycle, emit);
+      commits[object.id] ??= 0;
+      this.cycleObject(model, object, source, rng.fork(object.id), cycle, emit, commits, taken);
     }
     this.cycleCount += 1;
     return { cycle, events, commits, relaxedActive: this.relaxedOn };
@@ -255,13 +303,36 @@ export class GrowthPlanner {
     }
   }
 
-  private cycleObject(model: PlannerModel, object: GrowthObject, source: BatchSource, rng: Rng, cycle: number, emit: (event: PlannerEvent) => void): number {
+  private cycleObject(
+    model: PlannerModel,
+    object: GrowthObject,
+    source: BatchSource,
+    rng: Rng,
+    cycle: number,
+    emit: (event: PlannerEvent) => void,
+    commits: Record<string, number>,
+    takenKeys: TakenKeys,
+  ): void {
     const cfg = this.config;
     const base = { cycle, objectId: object.id, depth: object.depth };
     this.enforceBudget(model, object, cycle, emit);
+    const countOf = (id: string): number => commits[id] ?? 0;
+    const count = (id: string): void => {
+      commits[id] = countOf(id) + 1;
+    };
+    const takenOf = (id: string): Int32Array[] => {
+      const list = takenKeys.get(id) ?? [];
+      takenKeys.set(id, list);
+      return list;
+    };
+    const taken = takenOf(object.id);
 
-    // Shortlist: toggle-mask gradients on m fresh batches.
-    const perBatch = withBatches(source, "snr", cfg.snrBatches, (batches) => batches.map((b) => model.toggleMaskGradient(b, object.id)));
+    // Shortlist: toggle-mask gradients on m fresh batches (and, for unit regions, the hidden units' statistics).
+    const wantUnits = cfg.unitRegions.enabled && model.hiddenUnitStatistics !== undefined;
+    const { perBatch, unitStats } = withBatches(source, "snr", cfg.snrBatches, (batches) => ({
+      perBatch: batches.map((b) => model.toggleMaskGradient(b, object.id)),
+      unitStats: wantUnits ? batches.map((b) => model.hiddenUnitStatistics?.(b, object.id)) : [],
+    }));
     const gradients: FrontierGradients = { shape: object.shape, perBatch };
     const hotKeys = object.hotKeys();
     const idleKeys = cfg.displaceIdleFirst ? hotKeys.filter((key) => perBatch.every((g) => g[key] === 0)) : new Int32Array(0);
@@ -278,43 +349,68 @@ export class GrowthPlanner {
       scored.filter((c) => c.score >= cfg.snrThreshold),
       { limit: cfg.shortlistSize, maxIou: cfg.nmsMaxIou },
     );
+    const units = this.unitCandidates(model, object, unitStats, rng.fork("units"));
+    const upper = units[0] === undefined ? undefined : model.objects.find((o) => o.id === units[0]?.upperId);
     const coldCells = sortedUnique(Int32Array.from(regions.flatMap((r) => Array.from(r.keys))));
     const ratio = helpRatio(meanAt(perBatch, coldCells), meanAt(perBatch, hotKeys));
-    emit({ ...base, type: "shortlist", candidates: regions.length, shortlisted: shortlist.map((c) => ({ region: record(c.region), snr: c.score })), helpRatio: ratio });
-    if (shortlist.length === 0 || cfg.maxCommitsPerObject === 0) return 0;
+    emit({
+      ...base,
+      type: "shortlist",
+      candidates: regions.length + units.length,
+      shortlisted: [...shortlist.map((c) => ({ region: record(c.region), snr: c.score })), ...units.map((u) => ({ region: unitRecord(u, "fan-in"), snr: u.snr }))],
+      helpRatio: ratio,
+    });
+    if ((shortlist.length === 0 && units.length === 0) || cfg.maxCommitsPerObject === 0) return;
 
     // Probe: shadow-Δ micro-rollouts on shared fresh batches (paired comparison).
     const stepBatches = takeBatches(source, "rollout", cfg.rolloutSteps);
     const evalBatches = takeBatches(source, "eval", cfg.evalBatches);
-    let committed = 0;
     try {
       const baseEvalLosses = evalBatches.map((b) => scalarOf(model.loss(b)));
       this.recordLoss(object.id, baseEvalLosses);
       for (const c of shortlist) object.markWarm(c.region.keys);
+      for (const u of units) {
+        object.markWarm(u.fanIn);
+        upper?.markWarm(u.fanOut);
+      }
       const snapshot = object.hotValues();
+      const upperSnapshot = upper?.hotValues();
+      const untouched = (): boolean => bitIdentical(snapshot, object.hotValues()) && (upper === undefined || bitIdentical(upperSnapshot ?? new Float32Array(0), upper.hotValues()));
       const regime = this.relaxedOn ? "relaxed" : "frozen";
+      const rolloutOptions = {
+        stepBatches,
+        evalBatches,
+        baseEvalLosses,
+        learningRate: cfg.probeLearningRate,
+        epsilon: cfg.epsilon,
+        ...(this.relaxedOn ? { relaxedTrustWeight: cfg.relaxed.trustWeight } : {}),
+      };
       const probed: ProbedCandidate[] = shortlist.map((c) => {
-        const result = microRollout(model, c.region, {
-          stepBatches,
-          evalBatches,
-          baseEvalLosses,
-          learningRate: cfg.probeLearningRate,
-          epsilon: cfg.epsilon,
-          ...(this.relaxedOn ? { relaxedTrustWeight: cfg.relaxed.trustWeight } : {}),
-        });
-        const untouched = bitIdentical(snapshot, object.hotValues());
-        emit({ ...base, type: "probe", region: record(c.region), regime, snr: c.score, meanGain: result.meanGain, stdGain: result.stdGain, winRate: result.winRate, activeCount: result.activeCount, baseUntouched: untouched });
+        const result = microRollout(model, c.region, rolloutOptions);
+        emit({ ...base, type: "probe", region: record(c.region), regime, snr: c.score, meanGain: result.meanGain, stdGain: result.stdGain, winRate: result.winRate, activeCount: result.activeCount, baseUntouched: untouched() });
         return { ...result, region: c.region, snr: c.score, size: c.region.keys.length };
       });
+      const probedUnits: ProbedUnit[] = units.map((unit) => {
+        const { deltas, ...result } = microRolloutShadows(
+          model,
+          [
+            { objectId: unit.lowerId, keys: unit.fanIn, init: unit.fanInInit },
+            { objectId: unit.upperId, keys: unit.fanOut },
+          ],
+          rolloutOptions,
+        );
+        emit({ ...base, type: "probe", region: unitRecord(unit, "fan-in"), regime, snr: unit.snr, meanGain: result.meanGain, stdGain: result.stdGain, winRate: result.winRate, activeCount: result.activeCount, baseUntouched: untouched() });
+        return { ...result, unit, fanInDelta: deltas[0] as Float32Array, fanOutDelta: deltas[1] as Float32Array, size: unit.fanIn.length + unit.fanOut.length };
+      });
 
-      // Decide and commit.
-      const ranked = rankByEvidence(probed, { tieTolerance: cfg.tieTolerance });
-      const taken: Region[] = [];
+      // Decide and commit: single-object and unit regions ranked together by mean ΔLoss.
+      const ranked = rankByEvidence<ProbedCandidate | ProbedUnit>([...probed, ...probedUnits], { tieTolerance: cfg.tieTolerance });
       for (const candidate of ranked) {
+        const unit = "unit" in candidate ? candidate : undefined;
         const skip = (reason: "no-gain" | "overlap" | "budget" | "cap"): void => {
-          emit({ ...base, type: "skip", region: record(candidate.region), reason, meanGain: candidate.meanGain });
+          emit({ ...base, type: "skip", region: unit === undefined ? record((candidate as ProbedCandidate).region) : unitRecord(unit.unit, "fan-in"), reason, meanGain: candidate.meanGain });
         };
-        if (committed >= cfg.maxCommitsPerObject) {
+        if (countOf(object.id) >= cfg.maxCommitsPerObject || (unit !== undefined && countOf(unit.unit.upperId) >= cfg.maxCommitsPerObject)) {
           skip("cap");
           continue;
         }
@@ -322,16 +418,26 @@ export class GrowthPlanner {
           skip("no-gain");
           continue;
         }
-        if (taken.some((t) => sharedKeys(t.keys, candidate.region.keys) > 0)) {
+        const lowerKeys = unit === undefined ? (candidate as ProbedCandidate).region.keys : unit.unit.fanIn;
+        const overlaps = taken.some((t) => sharedKeys(t, lowerKeys) > 0) || (unit !== undefined && takenOf(unit.unit.upperId).some((t) => sharedKeys(t, unit.unit.fanOut) > 0));
+        if (overlaps) {
           skip("overlap");
           continue;
         }
-        if (!this.commitWithRoom(model, object, candidate, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, false, idleKeys)) {
+        const ok =
+          unit === undefined
+            ? this.commitWithRoom(model, object, candidate as ProbedCandidate, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, false, idleKeys)
+            : upper !== undefined && this.commitUnit(model, object, upper, unit, taken, takenOf(upper.id), cycle, emit, idleKeys, unitStats);
+        if (!ok) {
           skip("budget");
           continue;
         }
-        taken.push(candidate.region);
-        committed += 1;
+        taken.push(lowerKeys);
+        count(object.id);
+        if (unit !== undefined) {
+          takenOf(unit.unit.upperId).push(unit.unit.fanOut);
+          count(unit.unit.upperId);
+        }
       }
 
       // Help a struggling object: ≤ 1 helper, top-SNR probed candidate with a consistent gain.
@@ -340,14 +446,14 @@ export class GrowthPlanner {
         const stalled = isStalled(history, { window: cfg.help.stallWindow, tolerance: cfg.help.stallTolerance });
         const flagged = stalled || ratio > cfg.help.ratioThreshold;
         let helped = false;
-        if (flagged && committed < cfg.maxCommitsPerObject) {
+        if (flagged && countOf(object.id) < cfg.maxCommitsPerObject) {
           const helper = [...probed]
             .sort((a, b) => b.snr - a.snr)
             .slice(0, MAX_HELPER_COMMITS)
-            .find((c) => c.winRate === 1 && c.meanGain > 0 && !taken.some((t) => sharedKeys(t.keys, c.region.keys) > 0));
+            .find((c) => c.winRate === 1 && c.meanGain > 0 && !taken.some((t) => sharedKeys(t, c.region.keys) > 0));
           if (helper !== undefined && this.commitWithRoom(model, object, helper, taken, cycle, emit, stepBatches, evalBatches, baseEvalLosses, true, idleKeys)) {
-            taken.push(helper.region);
-            committed += 1;
+            taken.push(helper.region.keys);
+            count(object.id);
             helped = true;
           }
         }
@@ -355,6 +461,7 @@ export class GrowthPlanner {
       }
     } finally {
       object.clearWarm();
+      upper?.clearWarm();
       for (const b of [...stepBatches, ...evalBatches]) disposeBatch(b);
     }
 
@@ -362,7 +469,49 @@ export class GrowthPlanner {
       const cal = withBatches(source, "loo", cfg.snrBatches, (batches) => calibrateTaylor(model, object.id, batches, cfg.looSubset, cfg.epsilon));
       emit({ ...base, type: "calibration", cells: cal.keys.length, spearman: cal.spearman });
     }
-    return committed;
+  }
+
+  /** This cycle's two-layer unit regions between `object` and the object above it (ADR 0308); [] when off or none. */
+  private unitCandidates(model: PlannerModel, object: GrowthObject, stats: readonly (HiddenUnitStatistics | undefined)[], rng: Rng): UnitRegion[] {
+    const first = stats[0];
+    if (first === undefined || stats.some((s) => s === undefined)) return [];
+    const upper = model.objects.find((o) => o.id === first.upperId);
+    if (upper === undefined) return [];
+    const u = this.config.unitRegions;
+    return generateUnitRegions(
+      stats as HiddenUnitStatistics[],
+      { lowerId: object.id, lowerShape: object.shape, lowerHotKeys: object.hotKeys(), upperShape: upper.shape, upperHotKeys: upper.hotKeys() },
+      rng,
+      { candidates: u.candidates, directions: u.directions, fanIn: u.fanIn, fanOut: u.fanOut },
+    );
+  }
+
+  /**
+   * Room for `size` new cells in an object: its free budget (own cap and depth cap), else displaced cells
+   * (unlit, then idle, then by the configured ranking; never `taken`), charged their scores. Undefined
+   * when there is no room.
+   */
+  private makeRoom(model: PlannerModel, object: GrowthObject, size: number, taken: readonly Int32Array[], idleKeys: Int32Array): Room | undefined {
+    const cfg = this.config;
+    const eps = cfg.epsilon;
+    const depthCap = cfg.depthBudgets[String(object.depth)]?.structCap;
+    const depthUsed = this.atDepth(model, object.depth).reduce((s, o) => s + o.counters(eps).cStruct, 0);
+    const cStruct = object.counters(eps).cStruct;
+    const room = Math.min(object.budget.structCap - cStruct, depthCap === undefined ? Number.POSITIVE_INFINITY : depthCap - depthUsed);
+    if (size <= room) return { displaced: undefined, cost: 0 };
+    const needed = size - Math.max(0, room);
+    if (!cfg.allowDisplacement || size > object.budget.structCap) return undefined;
+    const protectedKeys = sortedUnique(Int32Array.from(taken.flatMap((t) => Array.from(t))));
+    const displaced = this.weakest(model, object, needed, protectedKeys, cfg.displacementRanking, idleKeys);
+    if (displaced.keys.length < needed) return undefined;
+    return { displaced, cost: displaced.scores.reduce((a, b) => a + b, 0) };
+  }
+
+  /** Remove a room's displaced cells (if any) and emit their prune event. */
+  private clearRoom(model: PlannerModel, object: GrowthObject, room: Room, cycle: number, emit: (event: PlannerEvent) => void): void {
+    if (room.displaced === undefined) return;
+    model.removeCells(object.id, room.displaced.keys);
+    emit({ cycle, objectId: object.id, depth: object.depth, type: "prune", action: "remove", reason: "displaced", keys: Array.from(room.displaced.keys), taylorScores: room.displaced.scores, ...after(object.counters(this.config.epsilon)) });
   }
 
   /** Commit a candidate if the budget allows (displacing weaker cells when permitted); emits events. */
@@ -370,7 +519,7 @@ export class GrowthPlanner {
     model: PlannerModel,
     object: GrowthObject,
     candidate: ProbedCandidate,
-    taken: readonly Region[],
+    taken: readonly Int32Array[],
     cycle: number,
     emit: (event: PlannerEvent) => void,
     stepBatches: readonly Batch[],
@@ -382,24 +531,9 @@ export class GrowthPlanner {
     const cfg = this.config;
     const base = { cycle, objectId: object.id, depth: object.depth };
     const eps = cfg.epsilon;
-    const depthCap = cfg.depthBudgets[String(object.depth)]?.structCap;
-    const depthUsed = this.atDepth(model, object.depth).reduce((s, o) => s + o.counters(eps).cStruct, 0);
-    const cStruct = object.counters(eps).cStruct;
-    const room = Math.min(object.budget.structCap - cStruct, depthCap === undefined ? Number.POSITIVE_INFINITY : depthCap - depthUsed);
-    const size = candidate.region.keys.length;
-    let displaced: { keys: Int32Array; scores: number[] } | undefined;
-    if (size > room) {
-      const needed = size - Math.max(0, room);
-      if (!cfg.allowDisplacement || size > object.budget.structCap) return false;
-      const protectedKeys = sortedUnique(Int32Array.from(taken.flatMap((t) => Array.from(t.keys))));
-      displaced = this.weakest(model, object, needed, protectedKeys, cfg.displacementRanking, idleKeys);
-      const cost = displaced.scores.reduce((a, b) => a + b, 0);
-      if (displaced.keys.length < needed || !(candidate.meanGain > cost)) return false;
-    }
-    if (displaced !== undefined) {
-      model.removeCells(object.id, displaced.keys);
-      emit({ ...base, type: "prune", action: "remove", reason: "displaced", keys: Array.from(displaced.keys), taylorScores: displaced.scores, ...after(object.counters(eps)) });
-    }
+    const room = this.makeRoom(model, object, candidate.region.keys.length, taken, idleKeys);
+    if (room === undefined || (room.displaced !== undefined && !(candidate.meanGain > room.cost))) return false;
+    this.clearRoom(model, object, room, cycle, emit);
     model.commitCells(object.id, candidate.region.keys, candidate.delta);
     let realised: number | null = null;
     if (cfg.relaxed.enabled) {
@@ -419,6 +553,57 @@ export class GrowthPlanner {
       realisedGain: realised,
       cStructAfter: object.counters(eps).cStruct,
     });
+    return true;
+  }
+
+  /**
+   * Commit a unit region into both objects if both budgets allow (ADR 0308): each side gets room in its own
+   * object (own and depth caps, displacement as for any region; the upper object's idle cells are those the
+   * statistics show no gradient reaching), and the gain must beat the summed displacement cost. Both sides
+   * are warm-started from the probe's Δs; one commit event per object.
+   */
+  private commitUnit(
+    model: PlannerModel,
+    lower: GrowthObject,
+    upper: GrowthObject,
+    candidate: ProbedUnit,
+    takenLower: readonly Int32Array[],
+    takenUpper: readonly Int32Array[],
+    cycle: number,
+    emit: (event: PlannerEvent) => void,
+    idleLower: Int32Array,
+    stats: readonly (HiddenUnitStatistics | undefined)[],
+  ): boolean {
+    const { unit } = candidate;
+    const idleUpper = this.config.displaceIdleFirst ? idleUpperKeys(upper, stats) : new Int32Array(0);
+    const lowerRoom = this.makeRoom(model, lower, unit.fanIn.length, takenLower, idleLower);
+    const upperRoom = this.makeRoom(model, upper, unit.fanOut.length, takenUpper, idleUpper);
+    if (lowerRoom === undefined || upperRoom === undefined) return false;
+    const displacing = lowerRoom.displaced !== undefined || upperRoom.displaced !== undefined;
+    if (displacing && !(candidate.meanGain > lowerRoom.cost + upperRoom.cost)) return false;
+    this.clearRoom(model, lower, lowerRoom, cycle, emit);
+    this.clearRoom(model, upper, upperRoom, cycle, emit);
+    model.commitCells(lower.id, unit.fanIn, candidate.fanInDelta);
+    model.commitCells(upper.id, unit.fanOut, candidate.fanOutDelta);
+    for (const [object, side] of [
+      [lower, "fan-in"],
+      [upper, "fan-out"],
+    ] as const) {
+      emit({
+        cycle,
+        objectId: object.id,
+        depth: object.depth,
+        type: "commit",
+        region: unitRecord(unit, side),
+        meanGain: candidate.meanGain,
+        winRate: candidate.winRate,
+        stdGain: candidate.stdGain,
+        helper: false,
+        predictedGain: candidate.meanGain,
+        realisedGain: null,
+        cStructAfter: object.counters(this.config.epsilon).cStruct,
+      });
+    }
     return true;
   }
 
@@ -470,6 +655,33 @@ function after(counters: { cStruct: number; cActive: number }): { cStructAfter: 
 
 function record(region: Region): RegionRecord {
   return { kind: region.kind, keys: Array.from(region.keys) };
+}
+
+function unitRecord(unit: UnitRegion, side: "fan-in" | "fan-out"): UnitRegionRecord {
+  const lower = { objectId: unit.lowerId, keys: Array.from(unit.fanIn) };
+  const upper = { objectId: unit.upperId, keys: Array.from(unit.fanOut) };
+  const [own, partner] = side === "fan-in" ? [lower, upper] : [upper, lower];
+  return { kind: "unit", keys: own.keys, unit: unit.unit, side, partner };
+}
+
+/** Hot cells of the upper object whose gradient `Σ_b act(pre_bj) δ_bo` is exactly 0 on every SNR batch (ADR 0307's idle test). */
+function idleUpperKeys(upper: GrowthObject, stats: readonly (HiddenUnitStatistics | undefined)[]): Int32Array {
+  const [units, cols] = upper.shape;
+  const perBatch = stats.flatMap((s) => {
+    if (s === undefined) return [];
+    const act = activationOf(s.activation);
+    const g = new Float64Array(units * cols);
+    for (let b = 0; b < s.batchSize; b += 1) {
+      for (let j = 0; j < units; j += 1) {
+        const h = act(s.preActivations[b * units + j] as number);
+        if (h === 0) continue;
+        for (let o = 0; o < cols; o += 1) g[j * cols + o] = (g[j * cols + o] as number) + h * (s.errors[b * cols + o] as number);
+      }
+    }
+    return [g];
+  });
+  if (perBatch.length === 0) return new Int32Array(0);
+  return upper.hotKeys().filter((key) => perBatch.every((g) => g[key] === 0));
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

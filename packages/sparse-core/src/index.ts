@@ -40,10 +40,11 @@ export {
   type StackForwardOptions,
   type StackLayerSpec,
 } from "./sparse-masked-stack.js";
-export type { BatchPurpose, BatchSource, PlannerModel, ProbeForwardOptions } from "./planner-model.js";
+export type { BatchPurpose, BatchSource, HiddenUnitStatistics, PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 export { regionSnr, type SnrResult } from "./snr.js";
 export { generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
-export { gainStatistics, microRollout, type MicroRolloutOptions, type RolloutResult } from "./micro-rollout.js";
+export { gainStatistics, microRollout, microRolloutShadows, type MicroRolloutOptions, type MultiRolloutResult, type RolloutResult, type ShadowPart } from "./micro-rollout.js";
+export { deadUnits, generateUnitRegions, type UnitRegion, type UnitRegionObjects, type UnitRegionOptions } from "./unit-region.js";
 export { compareEvidence, rankByEvidence, scoreR, type GainEvidence, type ScoreRWeights } from "./decision.js";
 export { nonMaximumSuppression } from "./diversity.js";
 export { magnitudeRanking, pruneRanking, type TaylorEntry } from "./taylor-prune.js";
@@ -57,12 +58,14 @@ export type {
   PlannerEvent,
   ProbeEvent,
   PruneEvent,
+  ObjectRegionRecord,
   RegionRecord,
   RelaxedSwitchEvent,
   ShortlistEvent,
   SkipEvent,
   SwitchEvent,
   DensityBand,
+  UnitRegionRecord,
 } from "./planner-events.js";
 export { GrowthPlanner, plannerConfigSchema, type CycleReport, type PlannerConfig, type PlannerConfigInput } from "./growth-planner.js";
 export {

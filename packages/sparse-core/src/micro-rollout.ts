@@ -6,12 +6,16 @@
  *
  * Relaxed regime (flagged, L1163): a shadow `Δ_H` on the object's Hot values moves too, under the
  * trust-region term `ρ‖Δ_H‖²`; the base is still never written.
+ *
+ * A probe may span several objects (a two-layer unit region, ADR 0308): one shadow per object, stepped
+ * jointly, each from its own starting Δ.
  */
 import { softThreshold, tf, type Rank, type Scalar, type Tensor1D } from "@tam/tensor-backend";
 
 import { ACTIVE_EPSILON, PROBE_LEARNING_RATE } from "./constants.js";
 import type { Batch } from "./loss.js";
-import type { PlannerModel } from "./planner-model.js";
+import type { GrowthObject } from "./growth-object.js";
+import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import type { Region } from "./region.js";
 import { connected } from "./sparse-masked-stack.js";
 import { disposeShadow, makeShadow, withDelta } from "./shadow-delta.js";
@@ -48,6 +52,22 @@ export interface RolloutResult {
   readonly activeCount: number;
 }
 
+/** One object's share of a (possibly multi-object) shadow probe. */
+export interface ShadowPart {
+  /** The growth object. */
+  readonly objectId: string;
+  /** Sorted unique cell keys of the shadow. */
+  readonly keys: Int32Array;
+  /** Starting Δ aligned with `keys` (default zeros: a toggle-mask start). */
+  readonly init?: Float32Array;
+}
+
+/** What a multi-object micro-rollout measured: one Δ per part plus the shared gain statistics. */
+export interface MultiRolloutResult extends Omit<RolloutResult, "delta"> {
+  /** `Δ` of each part after K steps, aligned with its keys (the warm start on commit). */
+  readonly deltas: readonly Float32Array[];
+}
+
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const ADAM_EPS = 1e-8;
@@ -63,71 +83,78 @@ const ADAM_EPS = 1e-8;
  * @throws Error naming the option when batches and base losses disagree in number or K = 0.
  */
 export function microRollout(model: PlannerModel, region: Region, options: MicroRolloutOptions): RolloutResult {
+  const { deltas, ...rest } = microRolloutShadows(model, [{ objectId: region.objectId, keys: region.keys }], options);
+  return { ...rest, delta: deltas[0] as Float32Array };
+}
+
+/**
+ * A micro-rollout of shadows on several objects at once (a two-layer unit region, ADR 0308): K tiny Adam
+ * steps on every part's Δ jointly, starting from each part's `init`, then mean ΔLoss on the evaluation
+ * batches. The model's parameters are only read. Relaxed: each part's object gets its own `Δ_H`.
+ *
+ * @throws Error naming the option when batches and base losses disagree in number, K = 0, a part is empty,
+ *   two parts share an object, or an `init` has the wrong length.
+ */
+export function microRolloutShadows(model: PlannerModel, parts: readonly ShadowPart[], options: MicroRolloutOptions): MultiRolloutResult {
   const { stepBatches, evalBatches, baseEvalLosses } = options;
   if (stepBatches.length === 0) throw new Error("Error in microRollout: stepBatches is empty (K must be >= 1).");
   if (evalBatches.length === 0 || evalBatches.length !== baseEvalLosses.length) {
     throw new Error(`Error in microRollout: need one baseEvalLosses entry per eval batch, got ${baseEvalLosses.length} for ${evalBatches.length}.`);
   }
-  const object = model.objects.find((o) => o.id === region.objectId);
-  if (object === undefined) throw new Error(`Error in microRollout: the model has no object "${region.objectId}".`);
+  if (parts.length === 0) throw new Error("Error in microRollout: parts is empty.");
+  const objects = parts.map((part, i) => {
+    const object = model.objects.find((o) => o.id === part.objectId);
+    if (object === undefined) throw new Error(`Error in microRollout: the model has no object "${part.objectId}".`);
+    if (parts.findIndex((p) => p.objectId === part.objectId) !== i) throw new Error(`Error in microRollout: two parts on object "${part.objectId}".`);
+    if (part.init !== undefined && part.init.length !== part.keys.length) throw new Error(`Error in microRollout: parts.${i}.init must have ${part.keys.length} entries, got ${part.init.length}.`);
+    return object;
+  });
   const lr = options.learningRate ?? PROBE_LEARNING_RATE;
   const epsilon = options.epsilon ?? ACTIVE_EPSILON;
   const relaxed = options.relaxedTrustWeight;
   const prox = model.proxL1;
-  const hotCount = object.hotKeys().length;
-  const useRelaxed = relaxed !== undefined && hotCount > 0;
-  const hotBase = useRelaxed ? tf.tensor1d(object.hotValues()) : undefined;
-
-  const shadow = makeShadow(region.objectId, region.keys, object.shape[1], tf.zeros<Rank.R1>([region.keys.length]));
-  let delta = shadow.delta;
-  let deltaH: Tensor1D | undefined = useRelaxed ? tf.zeros<Rank.R1>([hotCount]) : undefined;
-  const moments = { m: tf.zeros([region.keys.length]), v: tf.zeros([region.keys.length]), mH: tf.zeros([hotCount]), vH: tf.zeros([hotCount]) };
+  const n = parts.length;
+  // Relaxed: a Δ_H on the Hot values of each part's object that has Hot cells.
+  const relaxedAt = relaxed === undefined ? [] : objects.flatMap((o, i) => (o.hotKeys().length > 0 ? [i] : []));
+  const hotBases = relaxedAt.map((i) => tf.tensor1d((objects[i] as GrowthObject).hotValues()));
+  const shadows = parts.map((part, i) => makeShadow(part.objectId, part.keys, (objects[i] as GrowthObject).shape[1], part.init === undefined ? tf.zeros<Rank.R1>([part.keys.length]) : tf.tensor1d(part.init)));
+  // Trainable state: the parts' Δs, then the Δ_Hs; Adam moments alike.
+  let params: Tensor1D[] = [...shadows.map((s) => s.delta), ...hotBases.map((h) => tf.zerosLike(h))];
+  let firsts: Tensor1D[] = params.map((p) => tf.zerosLike(p));
+  let seconds: Tensor1D[] = params.map((p) => tf.zerosLike(p));
+  const forwardOptions = (state: readonly Tensor1D[]): ProbeForwardOptions => {
+    const hotValues = new Map(relaxedAt.map((i, h) => [parts[i]?.objectId as string, tf.add<Tensor1D>(hotBases[h] as Tensor1D, state[n + h] as Tensor1D)]));
+    return { shadows: shadows.map((s, i) => withDelta(s, state[i] as Tensor1D)), ...(hotValues.size === 0 ? {} : { hotValues }) };
+  };
   try {
     stepBatches.forEach((batch, t) => {
       const step = t + 1;
       const next = tf.tidy(() => {
-        const lossOf = (d: Tensor1D, dH: Tensor1D | undefined): Scalar => {
-          const hotValues = dH !== undefined && hotBase !== undefined ? new Map([[region.objectId, tf.add<Tensor1D>(hotBase, dH)]]) : undefined;
-          const base = connected(model.loss(batch, { shadows: [withDelta(shadow, d)], ...(hotValues === undefined ? {} : { hotValues }) }), dH === undefined ? d : tf.concat([d, dH]));
-          return dH === undefined ? base : tf.add<Scalar>(base, tf.mul(relaxed ?? 0, tf.sum(tf.square(dH))));
+        const lossOf = (...state: Tensor1D[]): Scalar => {
+          const base = connected(model.loss(batch, forwardOptions(state)), tf.concat(state));
+          return relaxedAt.length === 0 ? base : tf.add<Scalar>(base, tf.mul(relaxed ?? 0, tf.sum(tf.square(tf.concat(state.slice(n))))));
         };
-        const grads = deltaH === undefined ? [tf.grad((d) => lossOf(d as Tensor1D, undefined))(delta)] : tf.grads((d, dH) => lossOf(d as Tensor1D, dH as Tensor1D))([delta, deltaH]);
-        const [nd, m, v] = adamStep(delta, grads[0] as Tensor1D, moments.m, moments.v, step, lr, prox);
-        const out: { d: Tensor1D; m: Tensor1D; v: Tensor1D; dH?: Tensor1D; mH?: Tensor1D; vH?: Tensor1D } = { d: nd, m, v };
-        if (deltaH !== undefined) {
-          const [ndH, mH, vH] = adamStep(deltaH, grads[1] as Tensor1D, moments.mH, moments.vH, step, lr, undefined);
-          Object.assign(out, { dH: ndH, mH, vH });
-        }
-        return out;
+        const grads = tf.grads((...state) => lossOf(...(state as Tensor1D[])))(params);
+        const updated = params.map((p, i) => adamStep(p, grads[i] as Tensor1D, firsts[i] as Tensor1D, seconds[i] as Tensor1D, step, lr, i < n ? prox : undefined));
+        return updated;
       });
-      tf.dispose([delta, moments.m, moments.v]);
-      delta = next.d;
-      moments.m = next.m;
-      moments.v = next.v;
-      if (next.dH !== undefined && deltaH !== undefined) {
-        tf.dispose([deltaH, moments.mH, moments.vH]);
-        deltaH = next.dH;
-        moments.mH = next.mH as Tensor1D;
-        moments.vH = next.vH as Tensor1D;
-      }
+      tf.dispose([...params, ...firsts, ...seconds]);
+      params = next.map((u) => u[0]);
+      firsts = next.map((u) => u[1]);
+      seconds = next.map((u) => u[2]);
     });
-    const after = tf.tidy(() => {
-      const hotValues = deltaH !== undefined && hotBase !== undefined ? new Map([[region.objectId, tf.add<Tensor1D>(hotBase, deltaH)]]) : undefined;
-      return tf.stack(evalBatches.map((batch) => model.loss(batch, { shadows: [withDelta(shadow, delta)], ...(hotValues === undefined ? {} : { hotValues }) })));
-    });
+    const after = tf.tidy(() => tf.stack(evalBatches.map((batch) => model.loss(batch, forwardOptions(params)))));
     const afterLosses = after.dataSync();
     after.dispose();
     const deltaLosses = baseEvalLosses.map((before, i) => before - (afterLosses[i] as number));
-    const deltaValues = Float32Array.from(delta.dataSync());
+    const deltas = params.slice(0, n).map((d) => Float32Array.from(d.dataSync()));
     const stats = gainStatistics(deltaLosses);
     let activeCount = 0;
-    for (const d of deltaValues) if (Math.abs(d) > epsilon) activeCount += 1;
-    return { delta: deltaValues, deltaLosses, ...stats, activeCount };
+    for (const delta of deltas) for (const d of delta) if (Math.abs(d) > epsilon) activeCount += 1;
+    return { deltas, deltaLosses, ...stats, activeCount };
   } finally {
-    disposeShadow(shadow);
-    tf.dispose([delta, moments.m, moments.v, moments.mH, moments.vH]);
-    if (deltaH !== undefined) deltaH.dispose();
-    hotBase?.dispose();
+    for (const s of shadows) disposeShadow(s);
+    tf.dispose([...params, ...firsts, ...seconds, ...hotBases]);
   }
 }
 

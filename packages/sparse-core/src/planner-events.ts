@@ -17,10 +17,28 @@ interface EventBase {
   readonly depth: number;
 }
 
-/** A region as events record it. */
-export interface RegionRecord {
+/** A region as events record it: a single-object region, or a two-layer unit region (ADR 0308). */
+export type RegionRecord = ObjectRegionRecord | UnitRegionRecord;
+
+/** A region of one object (`cell`, `row`, `column`, `block`). */
+export interface ObjectRegionRecord {
   readonly kind: RegionKind;
   readonly keys: readonly number[];
+}
+
+/**
+ * A two-layer unit region (ADR 0308) as seen from the event's object: `keys` are its cells in that object
+ * (the fan-in in the lower object, the fan-out in the upper one), `partner` the other object's cells.
+ */
+export interface UnitRegionRecord {
+  readonly kind: "unit";
+  readonly keys: readonly number[];
+  /** The revived hidden unit (lower column, upper row). */
+  readonly unit: number;
+  /** Which side of the unit this object holds. */
+  readonly side: "fan-in" | "fan-out";
+  /** The other object and its cells. */
+  readonly partner: { readonly objectId: string; readonly keys: readonly number[] };
 }
 
 /** Candidates ranked by SNR and the ones kept after NMS. */

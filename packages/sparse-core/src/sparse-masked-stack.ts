@@ -11,7 +11,8 @@ import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
 import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
-import type { LayerBase } from "./layer-base.js";
+import { baseMatrix, type LayerBase } from "./layer-base.js";
+import type { HiddenUnitStatistics } from "./planner-model.js";
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
 import { binarySearch } from "./warm-cells.js";
 import type { ShadowDelta } from "./shadow-delta.js";
@@ -244,6 +245,39 @@ export class SparseMaskedStack {
     const out = Float32Array.from(grad.dataSync());
     grad.dispose();
     return out;
+  }
+
+  /**
+   * Per-sample statistics of the hidden units between layer `lowerId` and the next layer (two-layer unit
+   * regions, ADR 0308): the lower layer's input, its output before the activation, and `∂L/∂Y` of the next
+   * layer's output. Undefined for the last layer. Reads the device once per array; the weights are only read.
+   */
+  hiddenUnitStatistics(batch: Batch, lowerId: string): HiddenUnitStatistics | undefined {
+    const k = this.layers.findIndex((l) => l.id === lowerId);
+    if (k < 0) throw new Error(`Error in SparseMaskedStack.hiddenUnitStatistics: no layer "${lowerId}" (have ${this.layers.map((l) => l.id).join(", ")}).`);
+    const lower = this.layers[k] as SparseMaskedLinear;
+    const upper = this.layers[k + 1];
+    if (upper === undefined) return undefined;
+    const [input, preActivation, error] = tf.tidy((): [Tensor2D, Tensor2D, Tensor] => {
+      let h = batch.x;
+      for (let i = 0; i < k; i += 1) h = activate(this.activation, (this.layers[i] as SparseMaskedLinear).forward(h));
+      const pre = lower.forward(h);
+      const y = upper.forward(activate(this.activation, pre));
+      const rest = (out: Tensor2D): Scalar => {
+        let r = out;
+        for (let i = k + 2; i < this.layers.length; i += 1) r = (this.layers[i] as SparseMaskedLinear).forward(activate(this.activation, r));
+        return computeLoss(this.lossKind, r, batch.y);
+      };
+      return [tf.clone(h), pre, tf.grad((out) => rest(out as Tensor2D))(y)];
+    });
+    const read = (t: Tensor): Float32Array => {
+      const out = Float32Array.from(t.dataSync());
+      t.dispose();
+      return out;
+    };
+    const base = baseMatrix(upper.base, upper.shape[0], upper.shape[1]);
+    const baseFanOut = Uint8Array.from({ length: upper.shape[0] }, (_, j) => (base.subarray(j * upper.shape[1], (j + 1) * upper.shape[1]).some((v) => v !== 0) ? 1 : 0));
+    return { upperId: upper.id, batchSize: batch.x.shape[0], inputs: read(input), preActivations: read(preActivation), errors: read(error), activation: this.activation, baseFanOut };
   }
 
   /** Adam's second moment `v` of a layer's `W_vals` (zeros before the first step), aligned with its Hot keys. */

