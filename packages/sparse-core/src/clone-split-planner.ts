@@ -12,7 +12,7 @@
  *    `minGain` and `minRelativeGain · L(re-merged)` and the gain is stable (win-rate ≥ `minWinRate`), else
  *    re-merge (Cold) and reclaim the tokens.
  */
-import type { Rng, Tensor2D } from "@tam/tensor-backend";
+import { parseConfig, type Rng, type Tensor2D } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { cloneSplit, remerge, CLONE_SPLIT_SHARE, type CloneSplitRecord } from "./clone-split.js";
@@ -148,12 +148,7 @@ export class CloneSplitPlanner {
 
   /** @throws Error naming the config field when it is invalid. */
   constructor(config: CloneSplitConfigInput = {}, options: { readonly onEvent?: (event: CloneSplitEvent) => void } = {}) {
-    const parsed = cloneSplitConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in CloneSplitPlanner: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(cloneSplitConfigSchema, config, "CloneSplitPlanner");
     this.listener = options.onEvent;
   }
 

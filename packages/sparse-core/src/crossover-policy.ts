@@ -13,6 +13,7 @@
  * than both others by more than `tieMargin`, and kept on a tie. Checks read no tensor; a switch reads the counters
  * before and after (L1554) and emits a typed `switch` event.
  */
+import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { ACTIVE_EPSILON } from "./constants.js";
@@ -139,12 +140,7 @@ export class CrossoverPolicy {
 
   /** @throws Error naming the field when the config is invalid. */
   constructor(costModel: CostModel, config: CrossoverConfigInput = {}, options: { readonly onEvent?: (event: SwitchEvent) => void } = {}) {
-    const parsed = crossoverConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in CrossoverPolicy: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(crossoverConfigSchema, config, "CrossoverPolicy");
     this.costModel = costModel;
     this.listener = options.onEvent;
   }

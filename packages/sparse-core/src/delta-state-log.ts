@@ -20,6 +20,7 @@
  * bit-for-bit the recorder's running state. At ε = 0 it equals the recorded float32 state whenever each
  * difference is exact in float64 (float32 values whose magnitudes are within a factor 2^29, or zero).
  */
+import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 
 
@@ -118,12 +119,7 @@ export class DeltaStateLog {
   /** @throws Error naming the field when the size or a config field is invalid. */
   constructor(stateSize: number, config: DeltaStateLogConfigInput = {}) {
     if (!Number.isSafeInteger(stateSize) || stateSize < 1) throw new Error(`Error in DeltaStateLog: stateSize must be a positive integer, got ${stateSize}.`);
-    const parsed = deltaStateLogConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in DeltaStateLog: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(deltaStateLogConfigSchema, config, "DeltaStateLog");
     this.stateSize = stateSize;
     this.running = new Float64Array(stateSize);
   }

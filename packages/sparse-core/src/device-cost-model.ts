@@ -20,7 +20,7 @@
  * fit (ADR 0304), so a caller that adds its layer's `[batch, in, out]` to `shapes` gets measured costs. The
  * model is measured once per backend and workload and cached ({@link deviceCostModel}).
  */
-import { createRng, randomNormal, tf, type Rng, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
+import { createRng, parseConfig, randomNormal, tf, type Rng, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
@@ -278,12 +278,7 @@ export type CalibrationOptions = z.input<typeof calibrationOptionsSchema>;
  * @throws Error naming the field when an option is invalid.
  */
 export function measureDeviceCosts(options: CalibrationOptions = {}): LinearCostModel {
-  const parsed = calibrationOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Error in measureDeviceCosts: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-  }
-  const o = parsed.data;
+  const o = parseConfig(calibrationOptionsSchema, options, "measureDeviceCosts", "option");
   const started = performance.now();
   const rng = createRng(o.seed);
   const points = o.shapes.flatMap(([batch, inFeatures, outFeatures]) =>
@@ -390,7 +385,7 @@ const cache = new Map<string, LinearCostModel>();
  */
 export function deviceCostModel(options: CalibrationOptions = {}): LinearCostModel {
   const parsed = calibrationOptionsSchema.safeParse(options);
-  const key = `${tf.getBackend()}|${JSON.stringify(parsed.success ? parsed.data : options)}`;
+  const key = `${tf.getBackend()}|${JSON.stringify(parsed.success ? parsed : options)}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const model = measureDeviceCosts(options);

@@ -16,7 +16,7 @@
  *    mean ΔNLL (ties: win-rate, then variance), when its gain is positive and consistent and the head and
  *    its depth have room; warm-started from the probe (L1202).
  */
-import { tf, type Scalar, type Tensor1D } from "@tam/tensor-backend";
+import { parseConfig, tf, type Scalar, type Tensor1D } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import {
@@ -180,12 +180,7 @@ export class DistributionHeadPlanner {
    * @throws Error naming the config field when it is invalid.
    */
   constructor(config: DistributionHeadPlannerConfigInput = {}, options: { readonly onEvent?: (event: DistributionHeadEvent) => void; readonly sharedBudget?: SharedDepthBudget } = {}) {
-    const parsed = distributionHeadPlannerConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in DistributionHeadPlanner: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(distributionHeadPlannerConfigSchema, config, "DistributionHeadPlanner");
     this.listener = options.onEvent;
     this.shared = options.sharedBudget;
   }

@@ -18,7 +18,7 @@
  * The head is a {@link GrowthObject} over `[1, cells]` so budgets, counters and heat states read like every
  * other object's; its own planner ({@link DistributionHeadPlanner}) nominates, probes and commits cells.
  */
-import { AdamWithMoments, tf, type Rank, type Rng, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { AdamWithMoments, parseConfig, tf, type Rank, type Rng, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
@@ -140,12 +140,7 @@ export class DistributionHead implements GrowthObject {
 
   /** @throws Error naming the field when an option is invalid. */
   constructor(options: DistributionHeadOptions) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in DistributionHead: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    const d = parsed.data;
+    const d = parseConfig(optionsSchema, options, "DistributionHead", "option");
     if (d.kind === "categorical" && d.cells < 2) throw new Error(`Error in DistributionHead "${d.id}": cells must be >= 2 buckets for a categorical head, got ${d.cells}.`);
     const structCap = d.budget?.structCap ?? d.cells;
     this.id = d.id;

@@ -6,7 +6,7 @@
  * object under its own budget (`C_struct` of an activation = its Hot coefficients). Identity-first twice:
  * empty layers are their base, activations with no Hot coefficient are the identity with no arithmetic.
  */
-import { AdamWithMoments, tf, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { AdamWithMoments, parseConfig, tf, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
@@ -63,11 +63,7 @@ export class SplineActivatedStack implements PlannerModel {
 
   /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
   constructor(options: SplineActivatedStackOptions) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in SplineActivatedStack: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
+    const parsed = parseConfig(optionsSchema, options, "SplineActivatedStack", "option");
     options.layers.forEach((spec, i) => {
       const next = options.layers[i + 1];
       if (next !== undefined && next.inFeatures !== spec.outFeatures) {
@@ -96,9 +92,9 @@ export class SplineActivatedStack implements PlannerModel {
           ...(options.activationBudget === undefined ? {} : { budget: options.activationBudget }),
         }),
     );
-    this.lossKind = parsed.data.loss;
-    this.learningRate = parsed.data.learningRate;
-    this.proxL1Lambda = parsed.data.proxL1Lambda;
+    this.lossKind = parsed.loss;
+    this.learningRate = parsed.learningRate;
+    this.proxL1Lambda = parsed.proxL1Lambda;
     this.rebuildOptimizer(new Map());
   }
 

@@ -11,7 +11,7 @@
  *    and `minRelativeGain · L(re-merged)` with win-rate ≥ `minWinRate`, else re-merge (Cold) and reclaim the
  *    tokens. A re-merged unit is not nominated again for `retryAfter` trials.
  */
-import type { Rng } from "@tam/tensor-backend";
+import { parseConfig, type Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { cloneSplitTrialShape, maxAbsDifference } from "./clone-split-planner.js";
@@ -106,12 +106,7 @@ export class StencilCloneSplitPlanner {
 
   /** @throws Error naming the config field when it is invalid. */
   constructor(config: StencilCloneSplitConfigInput = {}, options: { readonly onEvent?: (event: StencilEvent) => void } = {}) {
-    const parsed = stencilCloneSplitConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in StencilCloneSplitPlanner: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(stencilCloneSplitConfigSchema, config, "StencilCloneSplitPlanner");
     this.listener = options.onEvent;
   }
 

@@ -20,6 +20,7 @@
  * Centres then update from their members by training (they are shared parameters); tied units' residuals
  * shrink under the λ_res soft-threshold of {@link StencilNet}.
  */
+import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { disposeBatch, type Batch } from "./loss.js";
@@ -148,12 +149,7 @@ export class StencilDynamics {
 
   /** @throws Error naming the config field when it is invalid. */
   constructor(config: StencilDynamicsConfigInput = {}, options: { readonly onEvent?: (event: StencilEvent) => void } = {}) {
-    const parsed = stencilDynamicsConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in StencilDynamics: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(stencilDynamicsConfigSchema, config, "StencilDynamics");
     this.listener = options.onEvent;
   }
 

@@ -8,7 +8,7 @@
  * Soft-tying's residual penalty `λ_res‖r_u‖₁` (L1823) is an optimizer post-step (a soft-threshold of the
  * tied cells' residuals after each Adam step), never a loss term (C-1, DESIGN.md).
  */
-import { AdamWithMoments, tf, type Rng, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { AdamWithMoments, parseConfig, tf, type Rng, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { computeLoss, LOSS_KINDS, type Batch, type LossKind } from "./loss.js";
@@ -95,12 +95,7 @@ export class StencilNet implements PlannerModel {
 
   /** @throws Error naming the field when an option is invalid. */
   constructor(options: StencilNetOptions) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in StencilNet: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    const d = parsed.data;
+    const d = parseConfig(optionsSchema, options, "StencilNet", "option");
     this.stencil = new StencilLayer(options.layer);
     this.activation = d.activation;
     this.lossKind = d.loss;

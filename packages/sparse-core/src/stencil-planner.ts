@@ -10,7 +10,7 @@
  * 4. commit by mean ΔLoss (ties: win-rate, then variance), at most 2 regions per unit stencil and
  *    `maxCommitsPerCycle` per layer, inside `structCap` / `activeCap`, warm-started from Δ.
  */
-import { tf } from "@tam/tensor-backend";
+import { parseConfig, tf } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import { ACTIVE_EPSILON, EVAL_BATCHES, MAX_COMMITS_PER_OBJECT, PROBE_LEARNING_RATE, ROLLOUT_STEPS, SNR_BATCHES } from "./constants.js";
@@ -157,12 +157,7 @@ export class StencilPlanner {
 
   /** @throws Error naming the config field when it is invalid. */
   constructor(config: StencilPlannerConfigInput = {}, options: { readonly onEvent?: (event: StencilEvent) => void } = {}) {
-    const parsed = stencilPlannerConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in StencilPlanner: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(stencilPlannerConfigSchema, config, "StencilPlanner");
     this.listener = options.onEvent;
   }
 

@@ -210,7 +210,7 @@ describe("CloneSplitPlanner", () => {
     expect(nominations[0]?.overload).toBeGreaterThanOrEqual(nominations[1]?.overload ?? Infinity);
     expect(splitter.begin(net, task.source, createRng(1))).toBeUndefined(); // 4 + 2 cells > structCap 5
     expect(events.map((e) => e.type)).toEqual(["clone-skip", "clone-skip"]);
-    expect(() => new CloneSplitPlanner({ minWinRate: 2 })).toThrow(/config\.minWinRate/);
+    expect(() => new CloneSplitPlanner({ minWinRate: 2 })).toThrow(/config minWinRate = 2: /);
     expect(() => new CloneSplitPlanner({ layers: ["layer1"] }).nominate(net, task.source)).toThrow(/"layer1" is not a hidden layer/);
     net.dispose();
     task.dispose();

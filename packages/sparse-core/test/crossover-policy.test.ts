@@ -194,7 +194,7 @@ describe("CrossoverPolicy", () => {
   });
 
   it("rejects bad config, batch sizes and cost predictions with errors naming them", () => {
-    expect(() => new CrossoverPolicy(new FakeCost(), { confirmChecks: 0 })).toThrow(/CrossoverPolicy: confirmChecks/);
+    expect(() => new CrossoverPolicy(new FakeCost(), { confirmChecks: 0 })).toThrow(/CrossoverPolicy: config confirmChecks = 0: /);
     expect(() => new CrossoverPolicy(new FakeCost(), { sparseBelowDensity: 0.5, denseAboveDensity: 0.1 })).toThrow(/sparseBelowDensity must be <= denseAboveDensity/);
     const { cost, target, policy } = setup();
     expect(() => policy.check(target, 0)).toThrow(/batchSize must be a positive integer, got 0/);

@@ -106,8 +106,8 @@ describe("DeltaStateLog", () => {
 
   it("rejects bad input, naming the field", () => {
     expect(() => new DeltaStateLog(0)).toThrow(/stateSize/);
-    expect(() => new DeltaStateLog(2, { epsilon: -1 })).toThrow(/config\.epsilon/);
-    expect(() => new DeltaStateLog(2, { coalesceSteps: 0 })).toThrow(/config\.coalesceSteps/);
+    expect(() => new DeltaStateLog(2, { epsilon: -1 })).toThrow(/config epsilon = -1: /);
+    expect(() => new DeltaStateLog(2, { coalesceSteps: 0 })).toThrow(/config coalesceSteps = 0: /);
     const log = new DeltaStateLog(2, { enabled: true });
     expect(() => log.record([1], { step: 0 })).toThrow(/2 entries/);
     expect(() => log.record([1, Number.NaN], { step: 0 })).toThrow(/state\[1\]/);

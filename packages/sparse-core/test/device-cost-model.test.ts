@@ -134,6 +134,6 @@ describe.each(TEST_BACKENDS)("device micro-benchmark on %s", (backend) => {
     expect(onOther.backend).toBe(other);
     await useBackend(backend);
     expect(deviceCostModel(TINY)).toBe(first);
-    expect(() => measureDeviceCosts({ repeats: 0 })).toThrow(/measureDeviceCosts: repeats/);
+    expect(() => measureDeviceCosts({ repeats: 0 })).toThrow(/measureDeviceCosts: option repeats = 0: /);
   });
 });
