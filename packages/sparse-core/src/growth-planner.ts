@@ -15,7 +15,7 @@
  * candidates, and a commit counts for both objects.
  * The cycle is generic over {@link GrowthObject}s and {@link Region}s through {@link PlannerModel}.
  */
-import { type Rng } from "@tam/tensor-backend";
+import { parseConfig, type Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import {
@@ -228,12 +228,7 @@ export class GrowthPlanner {
    * @throws Error naming the config field when it is invalid.
    */
   constructor(config: PlannerConfigInput = {}, options: { readonly onEvent?: (event: PlannerEvent) => void; readonly budgetPeers?: () => readonly GrowthObject[] } = {}) {
-    const parsed = plannerConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in GrowthPlanner: config.${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    this.config = parsed.data;
+    this.config = parseConfig(plannerConfigSchema, config, "GrowthPlanner");
     this.listener = options.onEvent;
     this.budgetPeers = options.budgetPeers ?? (() => []);
   }

@@ -6,7 +6,7 @@
  *
  * Prox-L1 (C-1, DESIGN.md): an optional optimizer post-step on `W_vals`, off by default, never a loss term.
  */
-import { AdamWithMoments, tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { AdamWithMoments, parseConfig, tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
@@ -99,12 +99,7 @@ export class SparseMaskedStack {
 
   /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
   constructor(options: SparseMaskedStackOptions) {
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`Error in SparseMaskedStack: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}.`);
-    }
-    const d = parsed.data;
+    const d = parseConfig(optionsSchema, options, "SparseMaskedStack", "option");
     options.layers.forEach((spec, i) => {
       const next = options.layers[i + 1];
       if (next !== undefined && next.inFeatures !== spec.outFeatures) {

@@ -245,7 +245,7 @@ describe.each(TEST_BACKENDS)("probes on %s", (backend) => {
     expect(Array.from(net.secondMoment("layer0"))).toEqual([v0]);
     disposeBatch(b);
     net.dispose();
-    expect(() => new GrowthPlanner({ maxCommitsPerObject: 3 })).toThrow(/config.maxCommitsPerObject/);
+    expect(() => new GrowthPlanner({ maxCommitsPerObject: 3 })).toThrow(/config maxCommitsPerObject = 3: /);
     const unused: Tensor1D | undefined = undefined;
     expect(unused).toBeUndefined();
   });

@@ -311,7 +311,7 @@ describe("planner with unit regions", () => {
     expect(() => unitRegionCells(64, -1, 112, 2.4)).toThrow(/structCap must be a non-negative integer, got -1/);
     expect(() => unitRegionCells(64, 750, 0, 2.4)).toThrow(/units must be a positive integer, got 0/);
     expect(() => unitRegionCells(64, 750, 112, 0)).toThrow(/capShare must be a positive finite number, got 0/);
-    expect(() => new GrowthPlanner({ unitRegions: { enabled: true, capShare: -1 } })).toThrow(/capShare/);
+    expect(() => new GrowthPlanner({ unitRegions: { enabled: true, capShare: -1 } })).toThrow(/config unitRegions.capShare = -1: /);
     // In the planner: caps [24, 8] over 4 hidden units, capShare 0.5 → 3 fan-in cells (of at most 6) and 1 fan-out cell (of 2).
     const sizes = (r: UnitRun): [number, number][] =>
       r.events.flatMap((e) => (e.type === "probe" && e.region.kind === "unit" ? [[e.region.keys.length, e.region.partner.keys.length] as [number, number]] : []));
