@@ -31,16 +31,16 @@ export {
   type SparseMaskedLinearOptions,
 } from "./sparse-masked-linear.js";
 export { LOSS_KINDS, computeLoss, disposeBatch, type Batch, type LossKind } from "./loss.js";
+export { ACTIVATIONS, type Activation } from "./activation.js";
 export {
-  ACTIVATIONS,
   STACK_LEARNING_RATE,
   SparseMaskedStack,
-  type Activation,
   type SparseMaskedStackOptions,
   type StackForwardOptions,
   type StackLayerSpec,
 } from "./sparse-masked-stack.js";
-export type { BatchPurpose, BatchSource, HiddenUnitStatistics, PlannerModel, ProbeForwardOptions } from "./planner-model.js";
+export type { BatchPurpose, BatchSource, PlannerModel, ProbeForwardOptions } from "./planner-model.js";
+export type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
 export { regionSnr, type SnrResult } from "./snr.js";
 export { generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
 export { gainStatistics, microRollout, microRolloutShadows, type MicroRolloutOptions, type MultiRolloutResult, type RolloutResult, type ShadowPart } from "./micro-rollout.js";

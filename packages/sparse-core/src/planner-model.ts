@@ -7,7 +7,8 @@ import type { Scalar } from "@tam/tensor-backend";
 
 import type { GrowthObject } from "./growth-object.js";
 import type { Batch } from "./loss.js";
-import type { Activation, StackForwardOptions } from "./sparse-masked-stack.js";
+import type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
+import type { StackForwardOptions } from "./sparse-masked-stack.js";
 
 /** Probe-time inputs of a forward pass: shadows, replaced Hot values, a dense toggle-mask term. */
 export type ProbeForwardOptions = StackForwardOptions;
@@ -38,27 +39,6 @@ export interface PlannerModel {
    * undefined when no object is above it. Models without it never get unit regions.
    */
   hiddenUnitStatistics?(batch: Batch, lowerId: string): HiddenUnitStatistics | undefined;
-}
-
-/**
- * Per-sample statistics of the hidden units between two consecutive objects on one batch (ADR 0308):
- * what a GradMax-style choice of a new unit's fan-in and fan-out needs (Evci et al. 2022).
- */
-export interface HiddenUnitStatistics {
-  /** The object above the units (unit `j` is its row `j`). */
-  readonly upperId: string;
-  /** Samples B in the batch. */
-  readonly batchSize: number;
-  /** `[B, lowerRows]` row-major: the lower object's input. */
-  readonly inputs: Float32Array;
-  /** `[B, units]`: each unit's pre-activation (the lower object's output, base included). */
-  readonly preActivations: Float32Array;
-  /** `[B, upperCols]`: `∂L/∂Y` of the upper object's output per sample (carrying the loss's 1/B). */
-  readonly errors: Float32Array;
-  /** The activation applied to the units. */
-  readonly activation: Activation;
-  /** 1 where the upper object's base map passes unit `j` on (its output reaches the loss without Hot cells). */
-  readonly baseFanOut: Uint8Array;
 }
 
 /** Where the planner gets its batches. It disposes each batch it receives. */

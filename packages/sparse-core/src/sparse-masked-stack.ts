@@ -12,16 +12,12 @@ import { z } from "zod";
 import type { GrowthObject } from "./growth-object.js";
 import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
 import { baseMatrix, type LayerBase } from "./layer-base.js";
-import type { HiddenUnitStatistics } from "./planner-model.js";
+import { ACTIVATIONS, type Activation } from "./activation.js";
+import type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
 import { binarySearch } from "./warm-cells.js";
 import type { ShadowDelta } from "./shadow-delta.js";
 
-/** Activations applied between layers (not after the last). */
-export const ACTIVATIONS = ["linear", "relu", "tanh"] as const;
-
-/** One of {@link ACTIVATIONS}. */
-export type Activation = (typeof ACTIVATIONS)[number];
 
 /** One layer of a stack. */
 export interface StackLayerSpec {

@@ -14,7 +14,8 @@ import { z } from "zod";
 import { computeLoss, LOSS_KINDS, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import { binarySearch } from "./warm-cells.js";
-import { ACTIVATIONS, connected, type Activation } from "./sparse-masked-stack.js";
+import { ACTIVATIONS, type Activation } from "./activation.js";
+import { connected } from "./sparse-masked-stack.js";
 import type { StencilGeometry } from "./stencil-geometry.js";
 import { StencilLayer, type StencilLayerOptions, type StencilState } from "./stencil-layer.js";
 

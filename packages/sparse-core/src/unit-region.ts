@@ -22,11 +22,11 @@
  */
 import type { Rng } from "@tam/tensor-backend";
 
-import type { HiddenUnitStatistics } from "./planner-model.js";
+import type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
 import { binarySearch } from "./warm-cells.js";
 import { regionSnr } from "./snr.js";
 import { symmetricEigen } from "./symmetric-eigen.js";
-import type { Activation } from "./sparse-masked-stack.js";
+import type { Activation } from "./activation.js";
 
 /** A two-layer region: a hidden unit's fan-in in the lower object and fan-out in the upper one. */
 export interface UnitRegion {
