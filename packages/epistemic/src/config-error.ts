@@ -8,14 +8,17 @@ import type { z } from "zod";
 /** Longest value text an error message quotes. */
 const MAX_VALUE_TEXT = 80;
 
-/** `owner: invalid config field "field" = value: message`, for the first issue of `error` on `input`. */
-export function configError(owner: string, error: z.ZodError, input: unknown): Error {
+/**
+ * `owner: invalid <what> field "field" = value: message`, for the first issue of `error` on `input`
+ * (`what` is "config" unless the input is, say, an event).
+ */
+export function configError(owner: string, error: z.ZodError, input: unknown, what = "config"): Error {
   const issue = error.issues[0];
   const path = issue?.path ?? [];
-  const field = path.length === 0 ? "config" : path.map(String).join(".");
+  const field = path.length === 0 ? what : path.map(String).join(".");
   let value = input;
   for (const key of path) value = typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   const text = typeof value === "string" || (typeof value === "object" && value !== null) ? JSON.stringify(value) : String(value);
   const shown = text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT - 3)}...` : text;
-  return new Error(`${owner}: invalid config field "${field}" = ${shown}: ${issue?.message ?? error.message}`);
+  return new Error(`${owner}: invalid ${what} field "${field}" = ${shown}: ${issue?.message ?? error.message}`);
 }

@@ -8,6 +8,7 @@
  * torn fragment stays on its own line and new records are never glued to it.
  */
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
+import { configError } from "./config-error.js";
 import type { RefusalEvent } from "./refusal-event.js";
 import { RefusalEventSchema } from "./refusal-event.js";
 
@@ -51,7 +52,7 @@ export class RefusalLog implements RefusalSink {
   append(event: RefusalEvent): void {
     const parsed = RefusalEventSchema.safeParse(event);
     if (!parsed.success) {
-      throw new Error(`RefusalLog.append: event does not match RefusalEventSchema: ${parsed.error.message}`);
+      throw configError("RefusalLog.append", parsed.error, event, "refusal event");
     }
     let line = `${JSON.stringify(parsed.data)}\n`;
     if (!this.#checkedTail) {

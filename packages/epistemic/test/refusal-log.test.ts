@@ -90,7 +90,7 @@ describe("RefusalLog", () => {
     const path = join(dir, "refusals.jsonl");
     const log = new RefusalLog(path);
     const [event] = refusals(1);
-    expect(() => log.append({ ...event, reason: "because" } as unknown as RefusalEvent)).toThrow(/RefusalEventSchema/);
+    expect(() => log.append({ ...event, reason: "because" } as unknown as RefusalEvent)).toThrow('RefusalLog.append: invalid refusal event field "reason" = "because"');
     expect(readRefusalLog(path).events).toEqual([]);
   });
 
