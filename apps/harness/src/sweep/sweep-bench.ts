@@ -1,8 +1,14 @@
 /**
  * Benchmark: the same local sweep on 1 and on 2 workers, as worker processes (the default) and as
- * worker threads; writes jobs/s and the speedups as
+ * worker threads, for two kinds of job; writes jobs/s and the speedups as
  * `{ machine, settings, results: [{ name, value, unit }], rounds }` to the path given as the first
  * argument (`pnpm bench` writes `bench-results/harness-sweep.json` at the repository root).
+ *
+ * The two workloads ({@link WORKLOADS}) are real scenario sweeps of about a second per job:
+ * - `compute`: `graph-equations` (Lorenz integration and sparse regression on small arrays, 2 kB of
+ *   results per job): how the pool scales when the jobs are bound by the cores;
+ * - `allocation-heavy`: `epistemic-policies` (builds and writes about 8 MB of series per job): how it
+ *   scales when the jobs also contend for the caches and memory bandwidth the two cores share.
  *
  * Throughput is jobs per second once warm, read from the result files: each worker (its `ranOn`) counts
  * the jobs after its first one (which also loads the packages and the tensor backend) over the time from
@@ -17,9 +23,9 @@
  *
  * Two baselines, measured in the same rounds:
  * - a pure CPU loop on 2 threads over 1 (`baseline/spin-speedup/threads=2`): how free the second core was;
- * - the ceiling: the same jobs run by 2 independent Node processes side by side (no pool, no sweep), each
- *   running its half and writing the result files, timed like the pool
- *   (`baseline/independent-processes-speedup/processes=2`): how well two of these jobs can run at once
+ * - per workload, the ceiling: the same jobs run by 2 independent Node processes side by side (no pool, no
+ *   sweep), each running its half and writing the result files, timed like the pool
+ *   (`<workload>/baseline/independent-processes-speedup/...`): how well two of these jobs can run at once
  *   on this machine at all. The pool's speedup over the ceiling's is the pool's own efficiency.
  */
 import { execFile } from "node:child_process";
@@ -38,14 +44,23 @@ import { parseSweepAxes } from "./sweep-axes.js";
 import { planSweep, type SweepJob, type SweepPlan } from "./sweep-plan.js";
 import { runSweep } from "./sweep-run.js";
 
+/** One kind of job the bench sweeps: a scenario, its settings and how many seeds (jobs). */
+interface Workload {
+  readonly name: string;
+  readonly scenario: string;
+  readonly settings: readonly string[];
+  readonly jobs: number;
+}
+
 /**
- * Scenario and settings: about a second of work per job on a free core. Starting a worker (loading
- * every scenario's packages and the tensor backend) costs about 1.5 s of CPU once per worker, in
- * parallel; with jobs of this size it is a small part of a sweep, as in real sweeps.
+ * About a second of work per job on a free core. Starting a worker (loading every scenario's packages
+ * and the tensor backend) costs about 1.5 s of CPU once per worker, in parallel; with jobs of this size
+ * it is a small part of a sweep, as in real sweeps.
  */
-const SCENARIO = "epistemic-policies";
-const SETTINGS = ["budgetWells=320000", "maxCycles=400000"];
-const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
+const WORKLOADS: readonly Workload[] = [
+  { name: "compute", scenario: "graph-equations", settings: ["steps=10000"], jobs: 16 },
+  { name: "allocation-heavy", scenario: "epistemic-policies", settings: ["budgetWells=320000", "maxCycles=400000"], jobs: 16 },
+];
 /** Rounds; each measures every system on 1 and on 2 workers back to back. */
 const ROUNDS = 5;
 
@@ -69,9 +84,10 @@ async function spinRate(threads: number): Promise<number> {
   return threads / ((performance.now() - started) / 1000);
 }
 
-function benchPlan(): SweepPlan {
-  const scenario = findScenario(SCENARIO);
-  return planSweep(scenario, { axes: parseSweepAxes(scenario, SETTINGS), seeds: SEEDS, quick: false, backend: undefined });
+function benchPlan(workload: Workload): SweepPlan {
+  const scenario = findScenario(workload.scenario);
+  const seeds = Array.from({ length: workload.jobs }, (_, i) => i + 1);
+  return planSweep(scenario, { axes: parseSweepAxes(scenario, workload.settings), seeds, quick: false, backend: undefined });
 }
 
 /**
@@ -107,8 +123,8 @@ const CHILD = new URL("./sweep-bench-child.js", import.meta.url);
 const execFileAsync = promisify(execFile);
 
 /** Warm throughput of `processes` independent processes, each running its share of the jobs (the ceiling). */
-async function ceilingRate(processes: number): Promise<number> {
-  const { jobs } = benchPlan();
+async function ceilingRate(workload: Workload, processes: number): Promise<number> {
+  const { jobs } = benchPlan(workload);
   const share = Math.ceil(jobs.length / processes);
   return inTemporaryFolder(async (outDir) => {
     await Promise.all(Array.from({ length: processes }, (_, i) => runChild(outDir, jobs.slice(i * share, (i + 1) * share))));
@@ -126,10 +142,10 @@ interface SweepTiming {
   readonly whole: number;
 }
 
-async function timeSweep(runtime: WorkerRuntime, workers: number): Promise<SweepTiming> {
+async function timeSweep(workload: Workload, runtime: WorkerRuntime, workers: number): Promise<SweepTiming> {
   return inTemporaryFolder(async (outDir) => {
     const started = performance.now();
-    await runSweep(benchPlan(), {
+    await runSweep(benchPlan(workload), {
       outDir,
       resume: false,
       runner: { kind: "local", execution: "workers", workers, runtime },
@@ -150,17 +166,19 @@ interface System {
 }
 
 const systems: readonly System[] = [
-  ...WORKER_RUNTIMES.map(
-    (runtime): System => ({
-      name: `sweep/${runtime}`,
-      measure: async (workers) => {
-        const { rate, whole } = await timeSweep(runtime, workers);
-        // The whole sweep as a rate, so that its speedup reads like the others.
-        return { throughput: rate, "whole-sweep": SEEDS.length / whole };
-      },
-    }),
-  ),
-  { name: "baseline/independent-processes", measure: async (workers) => ({ throughput: await ceilingRate(workers) }) },
+  ...WORKLOADS.flatMap((workload): System[] => [
+    ...WORKER_RUNTIMES.map(
+      (runtime): System => ({
+        name: `${workload.name}/sweep/${runtime}`,
+        measure: async (workers) => {
+          const { rate, whole } = await timeSweep(workload, runtime, workers);
+          // The whole sweep as a rate, so that its speedup reads like the others.
+          return { throughput: rate, "whole-sweep": workload.jobs / whole };
+        },
+      }),
+    ),
+    { name: `${workload.name}/baseline/independent-processes`, measure: async (workers) => ({ throughput: await ceilingRate(workload, workers) }) },
+  ]),
   { name: "baseline/spin", measure: async (workers) => ({ throughput: await spinRate(workers) }) },
 ];
 
@@ -202,7 +220,6 @@ function median(values: readonly number[]): number {
 }
 const across = (key: string, pick: (rates: { readonly one: number; readonly two: number }) => number): number[] =>
   rounds.map((round) => (round[key] === undefined ? Number.NaN : pick(round[key])));
-const ceilingKey = "baseline/independent-processes/throughput";
 const results: BenchResult[] = Object.keys(rounds[0] ?? {}).flatMap((key): BenchResult[] => {
   const speedups = across(key, ({ one, two }) => two / one);
   const unit = key.startsWith("baseline/spin") ? "loops/s" : "jobs/s";
@@ -214,22 +231,23 @@ const results: BenchResult[] = Object.keys(rounds[0] ?? {}).flatMap((key): Bench
     { name: `${key}-speedup/workers=2/max`, value: Math.max(...speedups), unit: "x" },
   ];
 });
-for (const runtime of WORKER_RUNTIMES) {
-  const key = `sweep/${runtime}/throughput`;
-  const shares = rounds.map((round) => {
-    const pool = round[key];
-    const ceiling = round[ceilingKey];
-    return pool === undefined || ceiling === undefined ? Number.NaN : pool.two / pool.one / (ceiling.two / ceiling.one);
-  });
-  results.push({ name: `${key}-speedup-over-ceiling/workers=2`, value: median(shares), unit: "x" });
+for (const workload of WORKLOADS) {
+  const ceilingKey = `${workload.name}/baseline/independent-processes/throughput`;
+  for (const runtime of WORKER_RUNTIMES) {
+    const key = `${workload.name}/sweep/${runtime}/throughput`;
+    const shares = rounds.map((round) => {
+      const pool = round[key];
+      const ceiling = round[ceilingKey];
+      return pool === undefined || ceiling === undefined ? Number.NaN : pool.two / pool.one / (ceiling.two / ceiling.one);
+    });
+    results.push({ name: `${key}-speedup-over-ceiling/workers=2`, value: median(shares), unit: "x" });
+  }
 }
 const cpuList = cpus();
 const report = {
   machine: { cpu: cpuList[0]?.model ?? "unknown", cores: cpuList.length, node: process.version, platform: `${platform()} ${process.arch}` },
   settings: {
-    scenario: SCENARIO,
-    set: SETTINGS,
-    jobs: SEEDS.length,
+    workloads: WORKLOADS,
     rounds: ROUNDS,
     timing: "per round, 1 and 2 workers back to back; median over rounds (and min, max) of the speedups; throughput once each worker is warm",
   },
