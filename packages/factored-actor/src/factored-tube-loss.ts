@@ -2,14 +2,14 @@
  * The tube loss of the factored actor's tube, per replica with each replica's own trajectories and λ:
  * `L_r = MSE(μ) + α·log_vol + λ_r·fail_soft + w_h·survival NLL` (the seed's free energy as `@tam/tube`
  * implements it, 000 L16–18, §7), composed from `@tam/tube`'s soft-bind pieces, plus the per-episode
- * statistics (`EPISODE_STATS` of `@tam/tube`, same columns) that the commitment price reads.
+ * statistics (`@tam/tube`'s `episodeStats`, same columns) that the commitment price reads.
  * `@tam/tube`'s `tubeLoss` takes one trajectory batch shared by all replicas; here each replica is a
  * different world, hence this composition.
  *
  * Source: `000_e13b841348682d63.txt` L16–18, L93–117, L238–275; `001_4e7658869d462183.txt` §E L86–100.
  */
 import { tf, type Scalar, type Tensor } from "@tam/tensor-backend";
-import { ALPHA_VOL, BIND_WIDTH_K, DEFAULT_HORIZON_WEIGHT, SOFT_BIND_GAMMA, expectedHorizon, horizonNll, logSigmoid, withoutGradient, type TubeOutput } from "@tam/tube";
+import { ALPHA_VOL, BIND_WIDTH_K, DEFAULT_HORIZON_WEIGHT, SOFT_BIND_GAMMA, episodeStats, horizonNll, logSigmoid, withoutGradient, type TubeOutput } from "@tam/tube";
 
 /** Weights of {@link replicaTubeLoss}. */
 export interface ReplicaTubeLossOptions {
@@ -55,21 +55,7 @@ export function replicaTubeLoss(output: TubeOutput, traj: Tensor, lambda: Tensor
     let perReplica = tf.add(tf.add(muLoss, tf.mul(tf.mean(logVolEpisode, 1), alphaVol)), tf.mul(lambda, tf.mean(failSoft, 1)));
     const inside = withoutGradient([absE, output.sigma], (a, s) => tf.min(tf.cast(tf.less(a, tf.mul(s, k)), "float32"), -1));
     if (horizonWeight > 0) perReplica = tf.add(perReplica, tf.mul(tf.mean(horizonNll(output.stopLogits, inside), 1), horizonWeight));
-    const deviationT = tf.max(absE, -1);
-    // Statistics are read, never differentiated (they are not on the loss path).
-    const stats = tf.concat(
-      [
-        failSoft,
-        tf.mean(absE, [2, 3]),
-        tf.mean(output.sigma, [2, 3]),
-        logVolEpisode,
-        tf.mean(inside, -1),
-        tf.mean(tf.mul(tf.sub(1, insideSoft), deviationT), -1),
-        tf.mean(deviationT, -1),
-        expectedHorizon(output.stopLogits),
-      ].map((c) => tf.reshape(c, [R, B, 1])),
-      2,
-    );
+    const stats = episodeStats({ failSoft, absE, sigma: output.sigma, logVolEpisode, inside, insideSoft, stopLogits: output.stopLogits });
     return { total: tf.sum<Scalar>(perReplica), perReplica, stats };
   });
 }

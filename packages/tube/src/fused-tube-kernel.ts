@@ -16,7 +16,8 @@
  * Source: `000_e13b841348682d63.txt` L16–18, L84–153, L238–251 (loss), L121–138 (σ floor); ADR 0202, 0206.
  */
 import { gemmAccumulate, gemmTransAAccumulate, gemmTransBAccumulate } from "./host-gemm.js";
-import { EPISODE_STATS, EPISODE_STAT_INDEX, type ResolvedTubeLossOptions } from "./tube-loss.js";
+import { EPISODE_STATS, EPISODE_STAT_INDEX } from "./episode-stats.js";
+import type { ResolvedTubeLossOptions } from "./tube-loss.js";
 import type { TubeMasks } from "./tube-masks.js";
 
 /** Shape of the model a {@link FusedTubeKernel} evaluates. */

@@ -75,13 +75,11 @@ export {
   type TubeModelConfig,
   type TubeOutput,
 } from "./tube-model.js";
+export { EPISODE_STATS, EPISODE_STAT_INDEX, episodeStats, type EpisodeStat, type EpisodeStatsParts } from "./episode-stats.js";
 export {
   DEFAULT_HORIZON_WEIGHT,
-  EPISODE_STATS,
-  EPISODE_STAT_INDEX,
   resolveTubeLossOptions,
   tubeLoss,
-  type EpisodeStat,
   type ResolvedTubeLossOptions,
   type TubeLossInputs,
   type TubeLossOptions,

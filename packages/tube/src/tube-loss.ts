@@ -9,7 +9,8 @@
  */
 import { tf, type Scalar, type Tensor } from "@tam/tensor-backend";
 import { ALPHA_VOL, BIND_WIDTH_K, SOFT_BIND_GAMMA } from "./constants.js";
-import { expectedHorizon, horizonNll } from "./horizon.js";
+import { episodeStats } from "./episode-stats.js";
+import { horizonNll } from "./horizon.js";
 import { softInsideSteps } from "./soft-bind.js";
 import { withoutGradient } from "./stop-gradient.js";
 import type { TubeOutput } from "./tube-model.js";
@@ -17,24 +18,6 @@ import { relativeLogVolume, volumeBarrier, volumeChangePenalty } from "./volume.
 
 /** Weight of the stop head's survival likelihood in the loss (ADR 0202). */
 export const DEFAULT_HORIZON_WEIGHT = 0.05;
-
-/** Columns of the per-episode statistics tensor `[R, B, EPISODE_STATS.length]`. */
-export const EPISODE_STATS = [
-  "failSoft",
-  "residual",
-  "sigmaMean",
-  "logVol",
-  "bindHard",
-  "failDeviation",
-  "deviation",
-  "expectedHorizon",
-] as const;
-/** A per-episode statistic. */
-export type EpisodeStat = (typeof EPISODE_STATS)[number];
-/** Column index of each statistic. */
-export const EPISODE_STAT_INDEX: Readonly<Record<EpisodeStat, number>> = Object.fromEntries(
-  EPISODE_STATS.map((name, index) => [name, index]),
-) as Record<EpisodeStat, number>;
 
 /** Weights and switches of the tube loss. */
 export interface TubeLossOptions {
@@ -134,20 +117,7 @@ export function tubeLoss(inputs: TubeLossInputs, options: TubeLossOptions = {}):
     if (changeWeight > 0 && inputs.previousLogVol !== undefined) perReplica = tf.add(perReplica, volumeChangePenalty(logVol, inputs.previousLogVol, changeWeight));
     const inside = withoutGradient([absE, output.sigma], (a, s) => tf.min(tf.cast(tf.less(a, tf.mul(s, k)), "float32"), -1)); // [R,B,T], hard
     if (horizonWeight > 0) perReplica = tf.add(perReplica, tf.mul(tf.mean(horizonNll(output.stopLogits, inside), 1), horizonWeight));
-    const deviationT = tf.max(absE, -1); // [R,B,T]
-    const stats = tf.concat(
-      [
-        failSoft,
-        tf.mean(absE, [2, 3]),
-        tf.mean(output.sigma, [2, 3]),
-        logVolEpisode,
-        tf.mean(inside, -1),
-        tf.mean(tf.mul(tf.sub(1, insideSoft), deviationT), -1),
-        tf.mean(deviationT, -1),
-        expectedHorizon(output.stopLogits),
-      ].map((column) => tf.reshape(column, [R, B, 1])),
-      2,
-    );
+    const stats = episodeStats({ failSoft, absE, sigma: output.sigma, logVolEpisode, inside, insideSoft, stopLogits: output.stopLogits });
     return { total: tf.sum<Scalar>(perReplica), perReplica, stats };
   });
 }

@@ -9,7 +9,8 @@
 import { AdamWithMoments, tf, type Tensor, type Tensor2D } from "@tam/tensor-backend";
 import type { CommitmentPrice, PriceUpdate } from "./commitment-price.js";
 import type { EpisodeBatch } from "./rule-world.js";
-import { EPISODE_STATS, EPISODE_STAT_INDEX, tubeLoss, type TubeLossOptions } from "./tube-loss.js";
+import { EPISODE_STATS, EPISODE_STAT_INDEX } from "./episode-stats.js";
+import { tubeLoss, type TubeLossOptions } from "./tube-loss.js";
 import type { TubeModel } from "./tube-model.js";
 
 /** Default Adam learning rate of the tube (ADR 0202). */
