@@ -54,6 +54,7 @@ export type { ScriptedLabWorldConfig } from "./scripted-lab-world.js";
 export { createScriptedLabWorld } from "./scripted-lab-world.js";
 export type { AgentPolicy, PolicyFeedback, PolicyObservation, Proposal } from "./agent-policy.js";
 export { findTemplate, findTermination } from "./agent-policy.js";
+export { recordBeliefs, type BeliefRecording } from "./belief-recording.js";
 export type { CalibratedPolicyOptions, LearnerPolicy, LearnerPolicyOptions, PolicyTemplateOptions } from "./builtin-policies.js";
 export {
   DEFAULT_MAX_CLAIM_BITS,

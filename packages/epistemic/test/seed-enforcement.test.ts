@@ -16,28 +16,10 @@ import {
   costMultiplier,
   createScriptedLabWorld,
   createScriptedPolicy,
+  recordBeliefs,
   runLabLoop,
   shouldRefuseAction,
 } from "@tam/epistemic";
-import type { AgentBeliefs, AgentPolicy } from "@tam/epistemic";
-
-/** Wrap a policy to record the beliefs it is shown at each cycle. */
-function recordingBeliefs(policy: AgentPolicy): { policy: AgentPolicy; seen: AgentBeliefs[] } {
-  const seen: AgentBeliefs[] = [];
-  return {
-    seen,
-    policy: {
-      name: policy.name,
-      propose(observation) {
-        seen.push(observation.beliefs);
-        return policy.propose(observation);
-      },
-      observe(feedback) {
-        policy.observe(feedback);
-      },
-    },
-  };
-}
 
 function overclaimThreeTimes(controller: EpistemicController): void {
   for (let cycle = 1; cycle <= 3; cycle += 1) {
@@ -126,7 +108,7 @@ describe("the seed's six tests", () => {
 describe("worked examples", () => {
   it("debt cycle (L265–308) through the lab loop: 3.0 bits, blocked, repaid 1.0, biology at exactly 2.0", () => {
     const world = createScriptedLabWorld({ budgetWells: 1000, realisedBits: [0, 0, 0, 0.5], noiseImprovements: [0.1] });
-    const { policy, seen } = recordingBeliefs(
+    const { policy, seen } = recordBeliefs(
       createScriptedPolicy([
         { template: "dose_response", claimedBits: 1.0 },
         { template: "dose_response", claimedBits: 1.0 },

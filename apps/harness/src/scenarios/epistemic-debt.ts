@@ -17,9 +17,10 @@ import {
   createScriptedLabWorld,
   createScriptedPolicy,
   createSeededRng,
+  recordBeliefs,
   runLabLoop,
 } from "@tam/epistemic";
-import type { AgentBeliefs, AgentPolicy, CycleRecord } from "@tam/epistemic";
+import type { AgentPolicy, CycleRecord } from "@tam/epistemic";
 import type { Check, SeedResult, SeriesPoint } from "../scenario.js";
 import { defineScenario } from "../scenario.js";
 
@@ -38,20 +39,6 @@ const configSchema = z
 
 type Config = z.output<typeof configSchema>;
 
-/** Wrap a policy to record the beliefs it is shown. */
-function recordBeliefs(policy: AgentPolicy, seen: AgentBeliefs[]): AgentPolicy {
-  return {
-    name: policy.name,
-    propose(observation) {
-      seen.push(observation.beliefs);
-      return policy.propose(observation);
-    },
-    observe(feedback) {
-      policy.observe(feedback);
-    },
-  };
-}
-
 function flag(value: boolean): number {
   return value ? 1 : 0;
 }
@@ -67,8 +54,7 @@ function cumulativeSeries(cycles: readonly CycleRecord[], pick: (record: CycleRe
 /** The seed's debt cycle (L265–308) through the lab loop. */
 function debtCycle(): { final: Record<string, number>; series: Record<string, SeriesPoint[]> } {
   const world = createScriptedLabWorld({ budgetWells: 1000, realisedBits: [0, 0, 0, 0.5], noiseImprovements: [0.1] });
-  const seen: AgentBeliefs[] = [];
-  const policy = recordBeliefs(
+  const { policy, seen } = recordBeliefs(
     createScriptedPolicy([
       { template: "dose_response", claimedBits: 1.0 },
       { template: "dose_response", claimedBits: 1.0 },
@@ -77,7 +63,6 @@ function debtCycle(): { final: Record<string, number>; series: Record<string, Se
       { template: "baseline_replicates" },
       { template: "dose_response", claimedBits: 0.5 },
     ]),
-    seen,
   );
   const result = runLabLoop({ world, policy, controller: new EpistemicController({ runId: "seed-debt-cycle" }) });
   const cycle = (n: number): CycleRecord | undefined => result.cycles[n - 1];
