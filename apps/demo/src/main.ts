@@ -5,8 +5,8 @@
 import { access, constants, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CommanderError, type Command } from "commander";
+import writeFileAtomic from "write-file-atomic";
 import { initBackend } from "@tam/tensor-backend";
-import { writeFileAtomic } from "./atomic-write.js";
 import { renderDashboard } from "./dashboard/dashboard-html.js";
 import { DEFAULT_OUT, DEFAULT_SEED, DEFAULT_STEPS, DemoOptionError, parseDemoOptions, type DemoOptions } from "./demo-options.js";
 import { createProgressDisplay } from "./progress-display.js";
@@ -87,10 +87,14 @@ export async function main(program: Command, argv: readonly string[], io: Progra
   return EXIT_OK;
 }
 
-/** Write `demo.json` and `dashboard.html` into `outDir` (each atomically). */
+/**
+ * Write `demo.json` and `dashboard.html` into `outDir` (created if missing), each atomically: a temporary
+ * sibling renamed over the target, so an interrupted run never leaves half a dashboard.
+ */
 export async function writeDemoFiles(result: DemoResult, outDir: string): Promise<DemoFiles> {
   const files = { json: join(outDir, "demo.json"), dashboard: join(outDir, "dashboard.html") };
   const page = renderDashboard(result);
+  await mkdir(outDir, { recursive: true });
   await writeFileAtomic(files.json, `${JSON.stringify(result, null, 1)}\n`);
   await writeFileAtomic(files.dashboard, page);
   return files;
