@@ -95,3 +95,10 @@ export function normaliseOutputs(raw: Float64Array, dim: number, stats: OutputSt
   }
   return out;
 }
+
+/** Mean square of the raw (unnormalised) outputs: the `normPenalty` every functor reports. */
+export function meanSquare(raw: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < raw.length; i++) s += (raw[i] as number) ** 2;
+  return s / Math.max(1, raw.length);
+}

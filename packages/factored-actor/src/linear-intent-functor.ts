@@ -6,7 +6,7 @@
  *
  * Source: `001_4e7658869d462183.txt` L163–177 (`LinearIntentFunctor`), L151–153 (penalties).
  */
-import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
+import { checkInputs, meanSquare, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
 import { fitLinearProbe } from "./linear-probe.js";
 
 /**
@@ -112,10 +112,7 @@ export class LinearIntentFunctor implements IntentFunctor {
   }
 
   normPenalty(z: ArrayLike<number>): number {
-    const raw = this.applyRaw(z);
-    let s = 0;
-    for (const v of raw) s += v * v;
-    return s / Math.max(1, raw.length);
+    return meanSquare(this.applyRaw(z));
   }
 
   jacobianPenalty(z: ArrayLike<number>): number {

@@ -7,7 +7,7 @@
  * Source: `001_4e7658869d462183.txt` L163–177, L151–153.
  */
 import type { Rng } from "@tam/tensor-backend";
-import { checkInputs, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
+import { checkInputs, meanSquare, normaliseOutputs, outputStats, type IntentFunctor, type OutputAffine, type OutputStats } from "./intent-functor.js";
 
 /** Default hidden units of the residual MLP functor (ADR 0606). */
 export const DEFAULT_FUNCTOR_HIDDEN_UNITS = 8;
@@ -104,10 +104,7 @@ export class MlpIntentFunctor implements IntentFunctor {
   }
 
   normPenalty(z: ArrayLike<number>): number {
-    const raw = this.applyRaw(z);
-    let s = 0;
-    for (const v of raw) s += v * v;
-    return s / Math.max(1, raw.length);
+    return meanSquare(this.applyRaw(z));
   }
 
   jacobianPenalty(z: ArrayLike<number>): number {
