@@ -255,20 +255,7 @@ export class CloneSplitPlanner {
       throw new Error(`Error in CloneSplitPlanner.decide: the split stack trained ${trial.stack.steps - trial.startStep} steps, fewer than windowSteps (${this.config.windowSteps}).`);
     }
     const merged = remerge(trial.stack, trial.record);
-    const deltaLosses: number[] = [];
-    let mergedLoss = 0;
-    for (let i = 0; i < this.config.evalBatches; i += 1) {
-      const batch = source.next("eval");
-      try {
-        const before = merged.lossValue(batch);
-        mergedLoss += before / this.config.evalBatches;
-        deltaLosses.push(before - trial.stack.lossValue(batch));
-      } finally {
-        disposeBatch(batch);
-      }
-    }
-    const { meanGain, stdGain, winRate } = gainStatistics(deltaLosses);
-    const kept = meanGain > Math.max(this.config.minGain, this.config.minRelativeGain * mergedLoss) && winRate >= this.config.minWinRate;
+    const { meanGain, stdGain, winRate, kept } = splitVerdict(merged, trial.stack, source, this.config);
     const cells = (s: SparseMaskedStack): number => s.layers.reduce((n, l) => n + l.nnz, 0);
     const reclaimedCells = kept ? 0 : cells(trial.stack) - cells(merged);
     const { layerId, unit } = trial.nomination;
@@ -280,6 +267,45 @@ export class CloneSplitPlanner {
     trial.stack.dispose();
     return { kept, stack: merged, meanGain, stdGain, winRate, reclaimedCells };
   }
+}
+
+/** The keep-or-re-merge evidence of a clone-and-split trial, from {@link splitVerdict}. */
+export interface SplitVerdict {
+  /** Mean, sample std and win-rate of ΔLoss = L(re-merged) − L(split) over the eval batches. */
+  readonly meanGain: number;
+  readonly stdGain: number;
+  readonly winRate: number;
+  /** Mean loss of the re-merged model over the same batches. */
+  readonly mergedLoss: number;
+  /** The keep rule: mean gain above `max(minGain, minRelativeGain × mergedLoss)` and win-rate at least `minWinRate`. */
+  readonly kept: boolean;
+}
+
+/**
+ * Score a split model against its re-merged twin on `evalBatches` fresh batches (the same batch for both,
+ * disposed after) and apply the keep rule of {@link cloneSplitTrialShape}.
+ */
+export function splitVerdict(
+  merged: { lossValue(batch: Batch): number },
+  split: { lossValue(batch: Batch): number },
+  source: BatchSource,
+  rule: Pick<CloneSplitConfig, "evalBatches" | "minGain" | "minRelativeGain" | "minWinRate">,
+): SplitVerdict {
+  const deltaLosses: number[] = [];
+  let mergedLoss = 0;
+  for (let i = 0; i < rule.evalBatches; i += 1) {
+    const batch = source.next("eval");
+    try {
+      const before = merged.lossValue(batch);
+      mergedLoss += before / rule.evalBatches;
+      deltaLosses.push(before - split.lossValue(batch));
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+  const { meanGain, stdGain, winRate } = gainStatistics(deltaLosses);
+  const kept = meanGain > Math.max(rule.minGain, rule.minRelativeGain * mergedLoss) && winRate >= rule.minWinRate;
+  return { meanGain, stdGain, winRate, mergedLoss, kept };
 }
 
 /** `base + W` of a layer, dense row-major. */

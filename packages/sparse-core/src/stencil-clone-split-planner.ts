@@ -14,9 +14,8 @@
 import { parseConfig, type Rng } from "@tam/tensor-backend";
 import { z } from "zod";
 
-import { cloneSplitTrialShape, maxAbsDifference } from "./clone-split-planner.js";
+import { cloneSplitTrialShape, maxAbsDifference, splitVerdict } from "./clone-split-planner.js";
 import { disposeBatch, type Batch } from "./loss.js";
-import { gainStatistics } from "./micro-rollout.js";
 import type { BatchSource } from "./planner-model.js";
 import { regionSnr } from "./snr.js";
 import { cloneStencilUnit, remergeStencilUnit, STENCIL_CLONE_SHARE, type StencilCloneRecord } from "./stencil-clone-split.js";
@@ -212,20 +211,7 @@ export class StencilCloneSplitPlanner {
     }
     const base = { cycle: this.trials, objectId: trial.net.stencil.id };
     const merged = remergeStencilUnit(trial.net, trial.record);
-    const deltaLosses: number[] = [];
-    let mergedLoss = 0;
-    for (let i = 0; i < this.config.evalBatches; i += 1) {
-      const batch = source.next("eval");
-      try {
-        const before = merged.lossValue(batch);
-        mergedLoss += before / this.config.evalBatches;
-        deltaLosses.push(before - trial.net.lossValue(batch));
-      } finally {
-        disposeBatch(batch);
-      }
-    }
-    const { meanGain, stdGain, winRate } = gainStatistics(deltaLosses);
-    const kept = meanGain > Math.max(this.config.minGain, this.config.minRelativeGain * mergedLoss) && winRate >= this.config.minWinRate;
+    const { meanGain, stdGain, winRate, mergedLoss, kept } = splitVerdict(merged, trial.net, source, this.config);
     const reclaimedCells = kept ? 0 : trial.net.stencil.nnz - merged.stencil.nnz;
     const { unit, cloneUnit } = trial.record;
     if (!kept) this.remerged.set(trial.net.stencil.geometry.gridUnitOf(unit), this.trials);
