@@ -21,7 +21,7 @@ import { applyBase, checkBase, type LayerBase } from "./layer-base.js";
 import { sortedUnique } from "./region.js";
 import { keysToIndices, type ShadowDelta } from "./shadow-delta.js";
 import { tiledMatMul } from "./tiled-matmul.js";
-import { WarmCells } from "./warm-cells.js";
+import { checkHotSet, WarmCells } from "./warm-cells.js";
 
 /** The compute path of a layer or of one of its crossover blocks (seed L1760-1783; `"tile"`: packed dense tiles, ADR 0331). */
 export type ComputePath = "sparse" | "dense" | "tile";
@@ -283,13 +283,7 @@ export class SparseMaskedLinear implements GrowthObject {
    */
   setStructure(keys: Int32Array, values: Float32Array): void {
     const cells = this.shape[0] * this.shape[1];
-    if (keys.length !== values.length) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: ${keys.length} keys but ${values.length} values.`);
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as number;
-      if (!Number.isSafeInteger(key) || key < 0 || key >= cells) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: key ${key} is outside [0, ${cells}).`);
-      if (i > 0 && key <= (keys[i - 1] as number)) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: keys must be sorted and unique; key ${i} is ${key} after ${keys[i - 1]}.`);
-      if (!Number.isFinite(values[i])) throw new Error(`Error in SparseMaskedLinear "${this.id}".setStructure: value ${i} is ${values[i]}.`);
-    }
+    checkHotSet({ where: `Error in SparseMaskedLinear "${this.id}".setStructure`, keys, values, isCell: (key) => key < cells, notCell: `outside [0, ${cells})` });
     this.indices.dispose();
     this.rows.dispose();
     this.cols.dispose();

@@ -15,7 +15,7 @@ import { tf, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-bac
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
 import type { ShadowDelta } from "./shadow-delta.js";
-import { WarmCells } from "./warm-cells.js";
+import { checkHotSet, WarmCells } from "./warm-cells.js";
 
 /**
  * Default knot grid: 9 knots every 0.5 on [−2, 2], so hinges cover ±2 standard deviations of a unit-variance
@@ -150,13 +150,7 @@ export class SplineActivation implements GrowthObject {
    */
   setStructure(keys: Int32Array, values: Float32Array): void {
     const cells = this.shape[0] * this.shape[1];
-    if (keys.length !== values.length) throw new Error(`Error in SplineActivation "${this.id}".setStructure: ${keys.length} keys but ${values.length} values.`);
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as number;
-      if (!Number.isSafeInteger(key) || key < 0 || key >= cells) throw new Error(`Error in SplineActivation "${this.id}".setStructure: key ${key} is outside [0, ${cells}).`);
-      if (i > 0 && key <= (keys[i - 1] as number)) throw new Error(`Error in SplineActivation "${this.id}".setStructure: keys must be sorted and unique; key ${i} is ${key} after ${keys[i - 1]}.`);
-      if (!Number.isFinite(values[i])) throw new Error(`Error in SplineActivation "${this.id}".setStructure: value ${i} is ${values[i]}.`);
-    }
+    checkHotSet({ where: `Error in SplineActivation "${this.id}".setStructure`, keys, values, isCell: (key) => key < cells, notCell: `outside [0, ${cells})` });
     this.vals.dispose();
     this.keys = Int32Array.from(keys);
     this.vals = tf.tidy(() => tf.variable(tf.tensor1d(values, "float32"), true));

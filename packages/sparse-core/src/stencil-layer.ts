@@ -18,7 +18,7 @@ import { denseSpmm, tf, type Rank, type Tensor1D, type Tensor2D, type Variable }
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
 import type { ShadowDelta } from "./shadow-delta.js";
-import { WarmCells } from "./warm-cells.js";
+import { checkHotSet, WarmCells } from "./warm-cells.js";
 import { StencilGeometry, type StencilGeometryOptions } from "./stencil-geometry.js";
 
 /** How a stencil starts (seed L1527): identity-like (centre 1), a tiny Laplacian, or empty. */
@@ -174,15 +174,9 @@ export class StencilLayer implements GrowthObject {
     const { keys, own, tieOf, centres } = state;
     const [units, offsets] = this.shape;
     const where = `Error in StencilLayer "${this.id}".setState`;
-    if (keys.length !== own.length) throw new Error(`${where}: ${keys.length} keys but ${own.length} own values.`);
     if (tieOf.length !== units) throw new Error(`${where}: tieOf must have ${units} entries, got ${tieOf.length}.`);
     if (centres.length !== this.maxCentres * offsets) throw new Error(`${where}: centres must have ${this.maxCentres * offsets} entries, got ${centres.length}.`);
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as number;
-      if (!Number.isSafeInteger(key) || key < 0 || key >= units * offsets || !this.geometry.inGrid(key)) throw new Error(`${where}: key ${key} is not an in-grid stencil cell.`);
-      if (i > 0 && key <= (keys[i - 1] as number)) throw new Error(`${where}: keys must be sorted and unique; key ${i} is ${key} after ${keys[i - 1]}.`);
-      if (!Number.isFinite(own[i])) throw new Error(`${where}: own value ${i} is ${own[i]}.`);
-    }
+    checkHotSet({ where, keys, values: own, isCell: (key) => key < units * offsets && this.geometry.inGrid(key), notCell: "not an in-grid stencil cell", valueName: "own value" });
     for (const k of tieOf) if (!Number.isSafeInteger(k) || k < -1 || k >= this.maxCentres) throw new Error(`${where}: a tie must be -1 or a centre in [0, ${this.maxCentres}), got ${k}.`);
     this.dropCache();
     this.ownVar.dispose();

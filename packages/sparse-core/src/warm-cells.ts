@@ -49,3 +49,33 @@ export class WarmCells {
     this.cells.clear();
   }
 }
+
+/** What {@link checkHotSet} checks: a Hot set about to replace an object's. */
+export interface HotSetCheck {
+  /** Prefix of the error, e.g. `Error in SparseMaskedLinear "L1".setStructure`. */
+  readonly where: string;
+  readonly keys: Int32Array;
+  readonly values: ArrayLike<number>;
+  /** Whether a (safe, non-negative) integer key names a cell of the object. */
+  readonly isCell: (key: number) => boolean;
+  /** How an invalid key is described, e.g. `outside [0, 12)`. */
+  readonly notCell: string;
+  /** What a value is called in errors (default `value`). */
+  readonly valueName?: string;
+}
+
+/**
+ * Check a Hot set before it replaces an object's: as many values as keys, every key a cell, keys sorted
+ * and unique, every value finite.
+ *
+ * @throws Error `<where>: ...` naming the first offending key or value and its index.
+ */
+export function checkHotSet({ where, keys, values, isCell, notCell, valueName = "value" }: HotSetCheck): void {
+  if (keys.length !== values.length) throw new Error(`${where}: ${keys.length} keys but ${values.length} ${valueName}s.`);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as number;
+    if (!Number.isSafeInteger(key) || key < 0 || !isCell(key)) throw new Error(`${where}: key ${key} is ${notCell}.`);
+    if (i > 0 && key <= (keys[i - 1] as number)) throw new Error(`${where}: keys must be sorted and unique; key ${i} is ${key} after ${keys[i - 1]}.`);
+    if (!Number.isFinite(values[i])) throw new Error(`${where}: ${valueName} ${i} is ${values[i]}.`);
+  }
+}
