@@ -24,6 +24,7 @@ import { z } from "zod";
 import type { GrowthObject, ObjectBudget, ObjectCounters } from "./growth-object.js";
 import type { HeatCounts, HeatState } from "./heat-state.js";
 import { categoricalNll, gaussianMixtureCdf, gaussianMixtureMean, gaussianMixtureNll } from "./mixture-density.js";
+import { carryByKey } from "./warm-cells.js";
 
 /** The two head kinds of seed L1193-1194. */
 export const DISTRIBUTION_HEAD_KINDS = ["gaussian-mixture", "categorical"] as const;
@@ -475,17 +476,8 @@ export class DistributionHead implements GrowthObject {
     this.optimizer = new AdamWithMoments(keys.length > 0 ? { base: this.base, hot: this.params } : { base: this.base }, { learningRate: this.rate });
     this.optimizer.setStepCount(steps);
     const state = this.optimizer.stateVariables();
-    const m = new Float32Array(flat.length);
-    const v = new Float32Array(flat.length);
-    if (moments !== undefined) {
-      keys.forEach((key, i) => {
-        const was = oldKeys.indexOf(key);
-        if (was >= 0) {
-          m.set(moments.m.subarray(was * n, (was + 1) * n), i * n);
-          v.set(moments.v.subarray(was * n, (was + 1) * n), i * n);
-        }
-      });
-    }
+    const m = moments === undefined ? new Float32Array(flat.length) : carryByKey(oldKeys, moments.m, this.keys, n);
+    const v = moments === undefined ? new Float32Array(flat.length) : carryByKey(oldKeys, moments.v, this.keys, n);
     tf.tidy(() => {
       state["m/base"]?.assign(tf.tensor1d(baseMoments.m));
       state["v/base"]?.assign(tf.tensor1d(baseMoments.v));

@@ -6,7 +6,7 @@
  *
  * Prox-L1 (C-1, DESIGN.md): an optional optimizer post-step on `W_vals`, off by default, never a loss term.
  */
-import { AdamWithMoments, parseConfig, tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { parseConfig, tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
@@ -14,8 +14,8 @@ import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
 import { baseMatrix, type LayerBase } from "./layer-base.js";
 import { ACTIVATIONS, type Activation } from "./activation.js";
 import type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
+import { HotSetTrainer } from "./hot-set-trainer.js";
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
-import { binarySearch } from "./warm-cells.js";
 import type { ShadowDelta } from "./shadow-delta.js";
 
 
@@ -90,7 +90,7 @@ export class SparseMaskedStack {
   readonly lossKind: LossKind;
   private readonly learningRate: number;
   private readonly proxL1Lambda: number | undefined;
-  private optimizer: AdamWithMoments | undefined;
+  private readonly trainer: HotSetTrainer;
   private trainSteps = 0;
 
   /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
@@ -119,7 +119,7 @@ export class SparseMaskedStack {
     this.lossKind = d.loss;
     this.learningRate = d.learningRate;
     this.proxL1Lambda = d.proxL1Lambda;
-    this.rebuildOptimizer(new Map());
+    this.trainer = new HotSetTrainer("SparseMaskedStack", this.layers, { learningRate: d.learningRate, proxL1Lambda: d.proxL1Lambda });
   }
 
   /** The layers as growth objects (the planner's view). */
@@ -188,8 +188,7 @@ export class SparseMaskedStack {
   /** One Adam step on every `W_vals` (a no-op update while nothing is Hot); returns the loss before it. */
   trainStep(batch: Batch): Scalar {
     this.trainSteps += 1;
-    if (this.optimizer === undefined) return this.loss(batch);
-    return this.optimizer.minimize(() => this.loss(batch));
+    return this.trainer.minimize(() => this.loss(batch));
   }
 
   /**
@@ -273,9 +272,7 @@ export class SparseMaskedStack {
 
   /** Adam's second moment `v` of a layer's `W_vals` (zeros before the first step), aligned with its Hot keys. */
   secondMoment(objectId: string): Float32Array {
-    const layer = this.layer(objectId);
-    if (layer.nnz === 0 || this.optimizer === undefined || !this.optimizer.names.includes(objectId)) return new Float32Array(layer.nnz);
-    return Float32Array.from(this.optimizer.secondMoment(objectId).dataSync());
+    return this.trainer.secondMoment(this.layer(objectId));
   }
 
   /**
@@ -285,106 +282,23 @@ export class SparseMaskedStack {
    * @throws Error naming the layer and key when a key is already Hot or out of range.
    */
   commitCells(objectId: string, keys: Int32Array, values: Float32Array): void {
-    const layer = this.layer(objectId);
-    if (keys.length !== values.length) throw new Error(`Error in SparseMaskedStack.commitCells: ${keys.length} keys but ${values.length} values.`);
-    const old = layer.hotKeys();
-    for (const key of keys) {
-      if (binarySearch(old, key) >= 0) throw new Error(`Error in SparseMaskedStack.commitCells: cell ${key} of "${objectId}" is already Hot.`);
-    }
-    const oldValues = layer.hotValues();
-    const merged = new Map<number, number>();
-    old.forEach((key, i) => merged.set(key, oldValues[i] as number));
-    keys.forEach((key, i) => merged.set(key, values[i] as number));
-    this.edit(layer, merged);
+    this.trainer.commitCells(this.layer(objectId), keys, values);
   }
 
   /** Move Hot cells to Cold (pruning `Hot → Cold`, seed L1662). Unknown keys are an error. */
   removeCells(objectId: string, keys: Int32Array): void {
-    const layer = this.layer(objectId);
-    const old = layer.hotKeys();
-    const oldValues = layer.hotValues();
-    const drop = new Set(keys);
-    for (const key of drop) if (binarySearch(old, key) < 0) throw new Error(`Error in SparseMaskedStack.removeCells: cell ${key} of "${objectId}" is not Hot.`);
-    const kept = new Map<number, number>();
-    old.forEach((key, i) => {
-      if (!drop.has(key)) kept.set(key, oldValues[i] as number);
-    });
-    this.edit(layer, kept);
+    this.trainer.removeCells(this.layer(objectId), keys);
   }
 
   /** Set Hot cells to 0 in place, keeping them Hot (the `C_active` prune of seed L1662). */
   zeroCells(objectId: string, keys: Int32Array): void {
-    const layer = this.layer(objectId);
-    const old = layer.hotKeys();
-    const values = layer.hotValues();
-    for (const key of keys) {
-      const at = binarySearch(old, key);
-      if (at < 0) throw new Error(`Error in SparseMaskedStack.zeroCells: cell ${key} of "${objectId}" is not Hot.`);
-      values[at] = 0;
-    }
-    tf.tidy(() => layer.values.assign(tf.tensor1d(values)));
+    this.trainer.zeroCells(this.layer(objectId), keys);
   }
 
   /** Free every tensor of the stack and its optimizer. */
   dispose(): void {
-    this.optimizer?.dispose();
+    this.trainer.dispose();
     for (const layer of this.layers) layer.dispose();
-  }
-
-  private edit(layer: SparseMaskedLinear, cells: ReadonlyMap<number, number>): void {
-    const keys = Int32Array.from([...cells.keys()].sort((a, b) => a - b));
-    const values = Float32Array.from(keys, (key) => cells.get(key) as number);
-    const saved = this.saveMoments();
-    layer.setStructure(keys, values);
-    this.rebuildOptimizer(saved);
-  }
-
-  /** Host copies of every layer's moments, keyed by cell. */
-  private saveMoments(): Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }> {
-    const saved = new Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>();
-    if (this.optimizer === undefined) return saved;
-    for (const name of this.optimizer.names) {
-      const layer = this.layer(name);
-      saved.set(name, {
-        keys: layer.hotKeys(),
-        m: Float32Array.from(this.optimizer.firstMoment(name).dataSync()),
-        v: Float32Array.from(this.optimizer.secondMoment(name).dataSync()),
-      });
-    }
-    return saved;
-  }
-
-  private rebuildOptimizer(saved: ReadonlyMap<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>): void {
-    const stepCount = this.optimizer?.stepCount ?? 0;
-    this.optimizer?.dispose();
-    this.optimizer = undefined;
-    const params: Record<string, Variable> = {};
-    for (const layer of this.layers) if (layer.nnz > 0) params[layer.id] = layer.values;
-    if (Object.keys(params).length === 0) return;
-    this.optimizer = new AdamWithMoments(params, {
-      learningRate: this.learningRate,
-      ...(this.proxL1Lambda === undefined ? {} : { proxL1: { lambda: this.proxL1Lambda } }),
-    });
-    this.optimizer.setStepCount(stepCount);
-    const state = this.optimizer.stateVariables();
-    for (const name of Object.keys(params)) {
-      const before = saved.get(name);
-      if (before === undefined) continue;
-      const keys = this.layer(name).hotKeys();
-      const m = new Float32Array(keys.length);
-      const v = new Float32Array(keys.length);
-      keys.forEach((key, i) => {
-        const at = binarySearch(before.keys, key);
-        if (at >= 0) {
-          m[i] = before.m[at] as number;
-          v[i] = before.v[at] as number;
-        }
-      });
-      tf.tidy(() => {
-        state[`m/${name}`]?.assign(tf.tensor1d(m));
-        state[`v/${name}`]?.assign(tf.tensor1d(v));
-      });
-    }
   }
 }
 

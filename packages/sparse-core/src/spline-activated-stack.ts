@@ -6,7 +6,7 @@
  * object under its own budget (`C_struct` of an activation = its Hot coefficients). Identity-first twice:
  * empty layers are their base, activations with no Hot coefficient are the identity with no arithmetic.
  */
-import { AdamWithMoments, parseConfig, tf, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { parseConfig, tf, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
@@ -14,7 +14,7 @@ import { LOSS_KINDS, computeLoss, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import { SplineActivation } from "./spline-activation.js";
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
-import { binarySearch } from "./warm-cells.js";
+import { HotSetTrainer } from "./hot-set-trainer.js";
 import { STACK_LEARNING_RATE, connected, type StackLayerSpec } from "./sparse-masked-stack.js";
 
 /** Options of {@link SplineActivatedStack}. */
@@ -57,9 +57,8 @@ export class SplineActivatedStack implements PlannerModel {
   readonly layers: readonly SparseMaskedLinear[];
   readonly activations: readonly SplineActivation[];
   readonly lossKind: LossKind;
-  private readonly learningRate: number;
   private readonly proxL1Lambda: number | undefined;
-  private optimizer: AdamWithMoments | undefined;
+  private readonly trainer: HotSetTrainer;
 
   /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
   constructor(options: SplineActivatedStackOptions) {
@@ -93,9 +92,8 @@ export class SplineActivatedStack implements PlannerModel {
         }),
     );
     this.lossKind = parsed.loss;
-    this.learningRate = parsed.learningRate;
     this.proxL1Lambda = parsed.proxL1Lambda;
-    this.rebuildOptimizer(new Map());
+    this.trainer = new HotSetTrainer("SplineActivatedStack", [...this.layers, ...this.activations], { learningRate: parsed.learningRate, proxL1Lambda: parsed.proxL1Lambda });
   }
 
   /** Every growth object: the layers, then the activations. */
@@ -139,8 +137,7 @@ export class SplineActivatedStack implements PlannerModel {
 
   /** One Adam step on every Hot weight and coefficient; returns the loss before it. */
   trainStep(batch: Batch): Scalar {
-    if (this.optimizer === undefined) return this.loss(batch);
-    return this.optimizer.minimize(() => this.loss(batch));
+    return this.trainer.minimize(() => this.loss(batch));
   }
 
   toggleMaskGradient(batch: Batch, objectId: string): Float32Array {
@@ -164,42 +161,24 @@ export class SplineActivatedStack implements PlannerModel {
   }
 
   secondMoment(objectId: string): Float32Array {
-    const object = this.object(objectId);
-    if (object.nnz === 0 || this.optimizer === undefined || !this.optimizer.names.includes(objectId)) return new Float32Array(object.nnz);
-    return Float32Array.from(this.optimizer.secondMoment(objectId).dataSync());
+    return this.trainer.secondMoment(this.object(objectId));
   }
 
   commitCells(objectId: string, keys: Int32Array, values: Float32Array): void {
-    const object = this.object(objectId);
-    if (keys.length !== values.length) throw new Error(`Error in SplineActivatedStack.commitCells: ${keys.length} keys but ${values.length} values.`);
-    const cells = this.cells(object);
-    for (const key of keys) if (cells.has(key)) throw new Error(`Error in SplineActivatedStack.commitCells: cell ${key} of "${objectId}" is already Hot.`);
-    keys.forEach((key, i) => cells.set(key, values[i] as number));
-    this.edit(object, cells);
+    this.trainer.commitCells(this.object(objectId), keys, values);
   }
 
   removeCells(objectId: string, keys: Int32Array): void {
-    const object = this.object(objectId);
-    const cells = this.cells(object);
-    for (const key of keys) if (!cells.delete(key)) throw new Error(`Error in SplineActivatedStack.removeCells: cell ${key} of "${objectId}" is not Hot.`);
-    this.edit(object, cells);
+    this.trainer.removeCells(this.object(objectId), keys);
   }
 
   zeroCells(objectId: string, keys: Int32Array): void {
-    const object = this.object(objectId);
-    const hot = object.hotKeys();
-    const values = object.hotValues();
-    for (const key of keys) {
-      const at = binarySearch(hot, key);
-      if (at < 0) throw new Error(`Error in SplineActivatedStack.zeroCells: cell ${key} of "${objectId}" is not Hot.`);
-      values[at] = 0;
-    }
-    tf.tidy(() => object.values.assign(tf.tensor1d(values)));
+    this.trainer.zeroCells(this.object(objectId), keys);
   }
 
   /** Free every tensor. */
   dispose(): void {
-    this.optimizer?.dispose();
+    this.trainer.dispose();
     for (const t of this.trainables()) t.dispose();
   }
 
@@ -212,62 +191,6 @@ export class SplineActivatedStack implements PlannerModel {
 
   private trainables(): Trainable[] {
     return [...this.layers, ...this.activations];
-  }
-
-  private cells(object: Trainable): Map<number, number> {
-    const values = object.hotValues();
-    return new Map(Array.from(object.hotKeys(), (key, i) => [key, values[i] as number]));
-  }
-
-  private edit(object: Trainable, cells: ReadonlyMap<number, number>): void {
-    const keys = Int32Array.from([...cells.keys()].sort((a, b) => a - b));
-    const saved = this.saveMoments();
-    object.setStructure(keys, Float32Array.from(keys, (k) => cells.get(k) as number));
-    this.rebuildOptimizer(saved);
-  }
-
-  private saveMoments(): Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }> {
-    const saved = new Map<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>();
-    if (this.optimizer === undefined) return saved;
-    for (const name of this.optimizer.names) {
-      saved.set(name, {
-        keys: this.object(name).hotKeys(),
-        m: Float32Array.from(this.optimizer.firstMoment(name).dataSync()),
-        v: Float32Array.from(this.optimizer.secondMoment(name).dataSync()),
-      });
-    }
-    return saved;
-  }
-
-  /** A new optimizer over the Hot objects, carrying moments of surviving cells (new cells start at zero). */
-  private rebuildOptimizer(saved: ReadonlyMap<string, { keys: Int32Array; m: Float32Array; v: Float32Array }>): void {
-    const stepCount = this.optimizer?.stepCount ?? 0;
-    this.optimizer?.dispose();
-    this.optimizer = undefined;
-    const params: Record<string, Variable> = {};
-    for (const t of this.trainables()) if (t.nnz > 0) params[t.id] = t.values;
-    if (Object.keys(params).length === 0) return;
-    this.optimizer = new AdamWithMoments(params, { learningRate: this.learningRate, ...(this.proxL1Lambda === undefined ? {} : { proxL1: { lambda: this.proxL1Lambda } }) });
-    this.optimizer.setStepCount(stepCount);
-    const state = this.optimizer.stateVariables();
-    for (const name of Object.keys(params)) {
-      const before = saved.get(name);
-      if (before === undefined) continue;
-      const keys = this.object(name).hotKeys();
-      const m = new Float32Array(keys.length);
-      const v = new Float32Array(keys.length);
-      keys.forEach((key, i) => {
-        const at = binarySearch(before.keys, key);
-        if (at >= 0) {
-          m[i] = before.m[at] as number;
-          v[i] = before.v[at] as number;
-        }
-      });
-      tf.tidy(() => {
-        state[`m/${name}`]?.assign(tf.tensor1d(m));
-        state[`v/${name}`]?.assign(tf.tensor1d(v));
-      });
-    }
   }
 }
 

@@ -13,7 +13,7 @@ import { z } from "zod";
 
 import { computeLoss, LOSS_KINDS, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
-import { binarySearch } from "./warm-cells.js";
+import { binarySearch, carryByKey } from "./warm-cells.js";
 import { ACTIVATIONS, type Activation } from "./activation.js";
 import { connected } from "./sparse-masked-stack.js";
 import type { StencilGeometry } from "./stencil-geometry.js";
@@ -471,17 +471,8 @@ export class StencilNet implements PlannerModel {
       state["m/bias"]?.assign(saved.bm);
       state["v/bias"]?.assign(saved.bv);
       if (moments !== undefined && keys.length > 0) {
-        const m = new Float32Array(keys.length);
-        const v = new Float32Array(keys.length);
-        keys.forEach((key, i) => {
-          const at = binarySearch(before, key);
-          if (at >= 0) {
-            m[i] = moments.m[at] as number;
-            v[i] = moments.v[at] as number;
-          }
-        });
-        state["m/own"]?.assign(tf.tensor1d(m));
-        state["v/own"]?.assign(tf.tensor1d(v));
+        state["m/own"]?.assign(tf.tensor1d(carryByKey(before, moments.m, keys)));
+        state["v/own"]?.assign(tf.tensor1d(carryByKey(before, moments.v, keys)));
       }
     });
     tf.dispose([saved.rm, saved.rv, saved.bm, saved.bv]);

@@ -79,3 +79,17 @@ export function checkHotSet({ where, keys, values, isCell, notCell, valueName = 
     if (!Number.isFinite(values[i])) throw new Error(`${where}: ${valueName} ${i} is ${values[i]}.`);
   }
 }
+
+/**
+ * Per-cell state carried across a change of Hot set: the rows of `width` floats that `oldValues` holds for
+ * `oldKeys` follow their key into the order of `newKeys` (both sorted); cells new to the set start at 0.
+ * Adam's moments survive a grow or prune this way.
+ */
+export function carryByKey(oldKeys: Int32Array, oldValues: Float32Array, newKeys: Int32Array, width = 1): Float32Array {
+  const out = new Float32Array(newKeys.length * width);
+  newKeys.forEach((key, i) => {
+    const at = binarySearch(oldKeys, key);
+    if (at >= 0) out.set(oldValues.subarray(at * width, (at + 1) * width), i * width);
+  });
+  return out;
+}
