@@ -17,7 +17,7 @@ import type { Batch } from "./loss.js";
 import type { GrowthObject } from "./growth-object.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import type { Region } from "./region.js";
-import { connected } from "./sparse-masked-stack.js";
+import { connected } from "./probe-gradients.js";
 import { disposeShadow, makeShadow, withDelta } from "./shadow-delta.js";
 
 /** Options of {@link microRollout}. */

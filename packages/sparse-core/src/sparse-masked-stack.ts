@@ -6,7 +6,7 @@
  *
  * Prox-L1 (C-1, DESIGN.md): an optional optimizer post-step on `W_vals`, off by default, never a loss term.
  */
-import { parseConfig, tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { parseConfig, tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
@@ -15,6 +15,7 @@ import { baseMatrix, type LayerBase } from "./layer-base.js";
 import { ACTIVATIONS, type Activation } from "./activation.js";
 import type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
 import { HotSetTrainer } from "./hot-set-trainer.js";
+import { connected, hotGradientOf, toggleMaskGradientOf } from "./probe-gradients.js";
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
 import type { ShadowDelta } from "./shadow-delta.js";
 
@@ -197,25 +198,16 @@ export class SparseMaskedStack {
    * (Hot cells included); the base is untouched.
    */
   toggleMaskGradient(batch: Batch, objectId: string): Float32Array {
-    const layer = this.layer(objectId);
-    const grad = tf.tidy(() => {
-      const zeros = tf.zeros<Rank.R2>([layer.shape[0], layer.shape[1]]);
-      return tf.grad((matrix) => connected(this.loss(batch, { denseProbe: { objectId, matrix: matrix as Tensor2D } }), matrix))(zeros);
-    });
-    const out = Float32Array.from(grad.dataSync());
-    grad.dispose();
-    return out;
+    return toggleMaskGradientOf((b, options) => this.loss(b, options), batch, objectId, this.layer(objectId).shape);
   }
 
   /** `∂L/∂W_vals` of one layer, aligned with its Hot keys. */
   hotGradient(batch: Batch, objectId: string): Float32Array {
     const layer = this.layer(objectId);
     if (layer.nnz === 0) return new Float32Array(0);
-    const grad = tf.tidy(() => tf.grad((values) => connected(this.loss(batch, { hotValues: new Map([[objectId, values as Tensor1D]]) }), values))(layer.values));
-    const out = Float32Array.from(grad.dataSync());
-    grad.dispose();
-    return out;
+    return hotGradientOf((b, options) => this.loss(b, options), batch, objectId, layer.values);
   }
+
 
   /**
    * Answer-directed sensitivity (seed L1646): `(uᵀJ)_c` for every Hot cell of a layer, where the answer is
@@ -300,14 +292,6 @@ export class SparseMaskedStack {
     this.trainer.dispose();
     for (const layer of this.layers) layer.dispose();
   }
-}
-
-/**
- * `y + 0·Σx`: keeps `x` on the tape when nothing downstream reads it yet (an empty next layer), so the
- * gradient is an exact 0 instead of a "cannot compute gradient" error.
- */
-export function connected(y: Tensor, x: Tensor): Scalar {
-  return tf.add<Scalar>(y, tf.mul(0, tf.sum(x)));
 }
 
 function activate(kind: Activation, h: Tensor2D): Tensor2D {

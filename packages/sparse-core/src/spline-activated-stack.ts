@@ -6,7 +6,7 @@
  * object under its own budget (`C_struct` of an activation = its Hot coefficients). Identity-first twice:
  * empty layers are their base, activations with no Hot coefficient are the identity with no arithmetic.
  */
-import { parseConfig, tf, type Rank, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
+import { parseConfig, tf, type Scalar, type Tensor1D, type Tensor2D, type Variable } from "@tam/tensor-backend";
 import { z } from "zod";
 
 import type { GrowthObject } from "./growth-object.js";
@@ -15,7 +15,8 @@ import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import { SplineActivation } from "./spline-activation.js";
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
 import { HotSetTrainer } from "./hot-set-trainer.js";
-import { STACK_LEARNING_RATE, connected, type StackLayerSpec } from "./sparse-masked-stack.js";
+import { hotGradientOf, toggleMaskGradientOf } from "./probe-gradients.js";
+import { STACK_LEARNING_RATE, type StackLayerSpec } from "./sparse-masked-stack.js";
 
 /** Options of {@link SplineActivatedStack}. */
 export interface SplineActivatedStackOptions {
@@ -141,23 +142,13 @@ export class SplineActivatedStack implements PlannerModel {
   }
 
   toggleMaskGradient(batch: Batch, objectId: string): Float32Array {
-    const object = this.object(objectId);
-    const grad = tf.tidy(() => {
-      const zeros = tf.zeros<Rank.R2>([object.shape[0], object.shape[1]]);
-      return tf.grad((matrix) => connected(this.loss(batch, { denseProbe: { objectId, matrix: matrix as Tensor2D } }), matrix))(zeros);
-    });
-    const out = Float32Array.from(grad.dataSync());
-    grad.dispose();
-    return out;
+    return toggleMaskGradientOf((b, options) => this.loss(b, options), batch, objectId, this.object(objectId).shape);
   }
 
   hotGradient(batch: Batch, objectId: string): Float32Array {
     const object = this.object(objectId);
     if (object.nnz === 0) return new Float32Array(0);
-    const grad = tf.tidy(() => tf.grad((values) => connected(this.loss(batch, { hotValues: new Map([[objectId, values as Tensor1D]]) }), values))(object.values));
-    const out = Float32Array.from(grad.dataSync());
-    grad.dispose();
-    return out;
+    return hotGradientOf((b, options) => this.loss(b, options), batch, objectId, object.values);
   }
 
   secondMoment(objectId: string): Float32Array {

@@ -15,7 +15,7 @@ import { computeLoss, LOSS_KINDS, type Batch, type LossKind } from "./loss.js";
 import type { PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 import { binarySearch, carryByKey } from "./warm-cells.js";
 import { ACTIVATIONS, type Activation } from "./activation.js";
-import { connected } from "./sparse-masked-stack.js";
+import { hotGradientOf, toggleMaskGradientOf } from "./probe-gradients.js";
 import type { StencilGeometry } from "./stencil-geometry.js";
 import { StencilLayer, type StencilLayerOptions, type StencilState } from "./stencil-layer.js";
 
@@ -201,24 +201,15 @@ export class StencilNet implements PlannerModel {
   /** `∂L/∂W` of every stencil cell `[units, S]` (Hot cells included), one backward (seed L1633). */
   toggleMaskGradient(batch: Batch, objectId: string): Float32Array {
     this.check(objectId, "toggleMaskGradient");
-    const [units, offsets] = this.stencil.shape;
-    const grad = tf.tidy(() => tf.grad((m) => connected(this.loss(batch, { denseProbe: { objectId, matrix: m as Tensor2D } }), m))(tf.zeros([units, offsets])));
-    const out = Float32Array.from(grad.dataSync());
-    grad.dispose();
-    return out;
+    return toggleMaskGradientOf((b, options) => this.loss(b, options), batch, objectId, this.stencil.shape);
   }
 
   /** `∂L/∂W_eff` of the Hot cells (equal to `∂L/∂own`), aligned with the Hot keys. */
   hotGradient(batch: Batch, objectId: string): Float32Array {
     this.check(objectId, "hotGradient");
     if (this.stencil.nnz === 0) return new Float32Array(0);
-    const grad = tf.tidy(() => {
-      const eff = this.stencil.effectiveValues();
-      return tf.grad((v) => connected(this.loss(batch, { hotValues: new Map([[objectId, v as Tensor1D]]) }), v))(eff);
-    });
-    const out = Float32Array.from(grad.dataSync());
-    grad.dispose();
-    return out;
+    // The effective values are the `own` variable itself or a gather from it: tidy frees only the latter.
+    return tf.tidy(() => hotGradientOf((b, options) => this.loss(b, options), batch, objectId, this.stencil.effectiveValues()));
   }
 
   /** Adam's second moment of the Hot cells' `own` values. */

@@ -27,7 +27,7 @@ import {
   type ShadowPart,
   type UnitRegionObjects,
 } from "../src/index.js";
-import { connected } from "../src/sparse-masked-stack.js";
+import { connected } from "../src/probe-gradients.js";
 import { symmetricEigen } from "../src/symmetric-eigen.js";
 import { TEST_BACKENDS, bitEqual, maxAbsDiff, useBackend } from "./helpers/backends.js";
 
