@@ -8,7 +8,9 @@
  * Each seed grows into up to four regions: the cell itself, a row slice (the seed's input fanning out),
  * a column slice (the seed's output's fan-in) and the seed's aligned block; slices and blocks keep only
  * Cold cells whose |ḡ| is at least a fraction of the seed's, so a region is a coherent patch of
- * frontier gradient, not a fixed stencil. Duplicates are dropped.
+ * frontier gradient, not a fixed stencil. Slices and blocks keep at most `sliceMaxCells` / `blockMaxCells`
+ * cells (the planner sizes both to the object's budget with `frontier.capFraction`, ADR 0309). Duplicates
+ * are dropped.
  */
 import type { Rng } from "@tam/tensor-backend";
 
@@ -33,6 +35,8 @@ export interface FrontierOptions {
   readonly randomSeeds?: number;
   /** Longest slice (default {@link SLICE_MAX_CELLS}). */
   readonly sliceMaxCells?: number;
+  /** Most cells of a block region: the seed and the block's strongest cells by |ḡ| (default the whole block). */
+  readonly blockMaxCells?: number;
   /** Keep fraction of a slice or block relative to its seed's |ḡ| (default {@link SLICE_KEEP_FRACTION}). */
   readonly keepFraction?: number;
   /** Block side (default {@link BLOCK_SIDE}). */
@@ -73,6 +77,7 @@ export function generateFrontier(
   const randomSeeds = checkCount("randomSeeds", options.randomSeeds ?? FRONTIER_RANDOM_SEEDS);
   const sliceMax = Math.max(1, checkCount("sliceMaxCells", options.sliceMaxCells ?? SLICE_MAX_CELLS));
   const blockSide = Math.max(1, checkCount("blockSide", options.blockSide ?? BLOCK_SIDE));
+  const blockMax = Math.max(1, checkCount("blockMaxCells", options.blockMaxCells ?? blockSide * blockSide));
   const keep = options.keepFraction ?? SLICE_KEEP_FRACTION;
   if (!(keep >= 0 && keep <= 1)) throw new Error(`Error in generateFrontier: keepFraction must be in [0, 1], got ${keep}.`);
 
@@ -118,11 +123,30 @@ export function generateFrontier(
         for (let r = r0; r < Math.min(rows, r0 + blockSide); r += 1) {
           for (let c = c0; c < Math.min(cols, c0 + blockSide); c += 1) if (admit(r * cols + c)) keys.push(r * cols + c);
         }
-        push(kind, keys);
+        push(kind, topOf(keys, magnitude, blockMax, seed));
       }
     }
   }
   return out;
+}
+
+/**
+ * Most cells of one slice or block sized to its object's budget (ADR 0309): `capFraction` of the struct
+ * cap, rounded, at least 1 and at most `maxCells`. With the planner's ≤ 2 commits per object per cycle, a
+ * cycle then moves at most `2 × capFraction` of the budget, whatever the budget.
+ *
+ * @example
+ * ```ts
+ * budgetRegionCells(64, 200, 0.125); // 25: a 64-cell slice would be a third of a 200-cell budget
+ * ```
+ * @throws Error naming the argument when `maxCells` is not a positive integer, `structCap` not a
+ *   non-negative integer or `capFraction` not in (0, 1].
+ */
+export function budgetRegionCells(maxCells: number, structCap: number, capFraction: number): number {
+  if (!Number.isSafeInteger(maxCells) || maxCells < 1) throw new Error(`Error in budgetRegionCells: maxCells must be a positive integer, got ${maxCells}.`);
+  if (!Number.isSafeInteger(structCap) || structCap < 0) throw new Error(`Error in budgetRegionCells: structCap must be a non-negative integer, got ${structCap}.`);
+  if (!(capFraction > 0 && capFraction <= 1)) throw new Error(`Error in budgetRegionCells: capFraction must be in (0, 1], got ${capFraction}.`);
+  return Math.min(maxCells, Math.max(1, Math.round(capFraction * structCap)));
 }
 
 /**

@@ -20,6 +20,7 @@ import { z } from "zod";
 
 import {
   ACTIVE_EPSILON,
+  BLOCK_SIDE,
   EVAL_BATCHES,
   HELP_RATIO_THRESHOLD,
   LOO_SUBSET,
@@ -41,7 +42,7 @@ import {
 } from "./constants.js";
 import { rankByEvidence } from "./decision.js";
 import { nonMaximumSuppression } from "./diversity.js";
-import { generateFrontier, regionGradients, type FrontierGradients } from "./frontier.js";
+import { budgetRegionCells, generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
 import type { GrowthObject } from "./growth-object.js";
 import { helpRatio, isStalled } from "./help-signals.js";
 import { calibrateTaylor } from "./loo-calibration.js";
@@ -93,6 +94,12 @@ export const plannerConfigSchema = z
         sliceMaxCells: z.number().int().min(1).optional(),
         keepFraction: z.number().min(0).max(1).optional(),
         blockSide: z.number().int().min(1).optional(),
+        /**
+         * Size slices and blocks to the object's budget: at most `round(capFraction × structCap)` cells (at
+         * least 1, at most `sliceMaxCells` / `blockSide²`), so a fixed-size region cannot churn a small budget
+         * (ADR 0309); unset = the fixed sizes.
+         */
+        capFraction: z.number().positive().max(1).optional(),
       })
       .strict()
       .default({ kinds: [...REGION_KINDS] }),
@@ -341,9 +348,8 @@ export class GrowthPlanner {
       kinds: cfg.frontier.kinds,
       ...optional("gradientSeeds", cfg.frontier.gradientSeeds),
       ...optional("randomSeeds", cfg.frontier.randomSeeds),
-      ...optional("sliceMaxCells", cfg.frontier.sliceMaxCells),
+      ...frontierSizes(cfg.frontier, object.budget.structCap),
       ...optional("keepFraction", cfg.frontier.keepFraction),
-      ...optional("blockSide", cfg.frontier.blockSide),
     });
     const scored = regions.map((region) => ({ region, score: regionSnr(regionGradients(region, gradients, cfg.precondition)).snr }));
     const shortlist = nonMaximumSuppression(
@@ -688,6 +694,18 @@ function idleUpperKeys(upper: GrowthObject, stats: readonly (HiddenUnitStatistic
   });
   if (perBatch.length === 0) return new Int32Array(0);
   return upper.hotKeys().filter((key) => perBatch.every((g) => g[key] === 0));
+}
+
+/** The frontier's slice, block side and block-size options for one object (ADR 0301, ADR 0309). */
+function frontierSizes(frontier: PlannerConfig["frontier"], structCap: number): Pick<FrontierOptions, "sliceMaxCells" | "blockSide" | "blockMaxCells"> {
+  const sliceMax = frontier.sliceMaxCells ?? SLICE_MAX_CELLS;
+  const side = frontier.blockSide ?? BLOCK_SIDE;
+  if (frontier.capFraction === undefined) return { ...optional("sliceMaxCells", frontier.sliceMaxCells), ...optional("blockSide", frontier.blockSide) };
+  return {
+    sliceMaxCells: budgetRegionCells(sliceMax, structCap, frontier.capFraction),
+    blockSide: side,
+    blockMaxCells: budgetRegionCells(side * side, structCap, frontier.capFraction),
+  };
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

@@ -42,7 +42,7 @@ export {
 export type { BatchPurpose, BatchSource, PlannerModel, ProbeForwardOptions } from "./planner-model.js";
 export type { HiddenUnitStatistics } from "./hidden-unit-statistics.js";
 export { regionSnr, type SnrResult } from "./snr.js";
-export { generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
+export { budgetRegionCells, generateFrontier, regionGradients, type FrontierGradients, type FrontierOptions } from "./frontier.js";
 export { gainStatistics, microRollout, microRolloutShadows, type MicroRolloutOptions, type MultiRolloutResult, type RolloutResult, type ShadowPart } from "./micro-rollout.js";
 export { deadUnits, generateUnitRegions, unitRegionCells, type UnitRegion, type UnitRegionObjects, type UnitRegionOptions } from "./unit-region.js";
 export { compareEvidence, rankByEvidence, scoreR, type GainEvidence, type ScoreRWeights } from "./decision.js";
