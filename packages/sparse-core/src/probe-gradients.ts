@@ -5,10 +5,20 @@
  */
 import { tf, type Rank, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from "@tam/tensor-backend";
 import type { Batch } from "./loss.js";
-import type { ProbeForwardOptions } from "./planner-model.js";
+
+/**
+ * The probe options these gradients pass (a part of the models' `ProbeForwardOptions`, restated here so that
+ * this file, which the models import, imports none of them).
+ */
+export interface GradientProbeOptions {
+  /** Replacement Hot values by object id. */
+  readonly hotValues?: ReadonlyMap<string, Tensor1D>;
+  /** A dense term on one object (the all-cells toggle-mask probe). */
+  readonly denseProbe?: { readonly objectId: string; readonly matrix: Tensor2D };
+}
 
 /** A model's loss on a batch under probe options. */
-export type ProbedLoss = (batch: Batch, options: ProbeForwardOptions) => Scalar;
+export type ProbedLoss = (batch: Batch, options: GradientProbeOptions) => Scalar;
 
 /**
  * `y + 0·Σx`: keeps `x` on the tape when nothing downstream reads it yet (an empty next layer), so the
