@@ -23,7 +23,6 @@
 import { parseConfig } from "@tam/tensor-backend";
 import { z } from "zod";
 
-
 /** Default `horizon_steps` H (seed L1731 "e.g., last 128 steps"). */
 export const DELTA_LOG_HORIZON_STEPS = 128;
 /** Default `epsilon_delta` (ADR 0322: the planner's ε of `C_active`). */

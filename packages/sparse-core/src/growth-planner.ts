@@ -712,7 +712,6 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
-
 function meanAt(perBatch: readonly Float32Array[], keys: Int32Array): Float32Array {
   return Float32Array.from(keys, (key) => perBatch.reduce((s, g) => s + (g[key] as number), 0) / perBatch.length);
 }
