@@ -19,7 +19,6 @@ import { connected, hotGradientOf, toggleMaskGradientOf } from "./probe-gradient
 import { SparseMaskedLinear } from "./sparse-masked-linear.js";
 import type { ShadowDelta } from "./shadow-delta.js";
 
-
 /** One layer of a stack. */
 export interface StackLayerSpec {
   readonly inFeatures: number;
@@ -92,6 +91,7 @@ export class SparseMaskedStack {
   private readonly learningRate: number;
   private readonly proxL1Lambda: number | undefined;
   private readonly trainer: HotSetTrainer;
+  private readonly baseFanOuts = new Map<string, Uint8Array>();
   private trainSteps = 0;
 
   /** @throws Error naming the field when an option is invalid or consecutive layer sizes disagree. */
@@ -208,7 +208,6 @@ export class SparseMaskedStack {
     return hotGradientOf((b, options) => this.loss(b, options), batch, objectId, layer.values);
   }
 
-
   /**
    * Answer-directed sensitivity (seed L1646): `(uᵀJ)_c` for every Hot cell of a layer, where the answer is
    * the functional `mean_b uᵀ y_b` of the stack output and `J = ∂y/∂W_vals`. Aligned with the Hot keys.
@@ -257,9 +256,19 @@ export class SparseMaskedStack {
       t.dispose();
       return out;
     };
-    const base = baseMatrix(upper.base, upper.shape[0], upper.shape[1]);
-    const baseFanOut = Uint8Array.from({ length: upper.shape[0] }, (_, j) => (base.subarray(j * upper.shape[1], (j + 1) * upper.shape[1]).some((v) => v !== 0) ? 1 : 0));
-    return { upperId: upper.id, batchSize: batch.x.shape[0], inputs: read(input), preActivations: read(preActivation), errors: read(error), activation: this.activation, baseFanOut };
+    return { upperId: upper.id, batchSize: batch.x.shape[0], inputs: read(input), preActivations: read(preActivation), errors: read(error), activation: this.activation, baseFanOut: this.baseFanOut(upper) };
+  }
+
+  /** Per input unit of `layer`, 1 where its (fixed) base has a non-zero output weight; built once per layer. */
+  private baseFanOut(layer: SparseMaskedLinear): Uint8Array {
+    let fanOut = this.baseFanOuts.get(layer.id);
+    if (fanOut === undefined) {
+      const [units, outputs] = layer.shape;
+      const base = baseMatrix(layer.base, units, outputs);
+      fanOut = Uint8Array.from({ length: units }, (_, j) => (base.subarray(j * outputs, (j + 1) * outputs).some((v) => v !== 0) ? 1 : 0));
+      this.baseFanOuts.set(layer.id, fanOut);
+    }
+    return fanOut;
   }
 
   /** Adam's second moment `v` of a layer's `W_vals` (zeros before the first step), aligned with its Hot keys. */
